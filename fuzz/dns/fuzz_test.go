@@ -1,0 +1,12 @@
+package dnsfuzz
+
+import (
+	"testing"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+)
+
+func FuzzWire(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Wire) })
+}

@@ -13,7 +13,7 @@ import (
 const (
 	tsigKey    = "xfr-key."
 	tsigSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYnk=" // base64, 32 bytes
-	tsigTime   = 1700000000                                      // 2023-11-14T22:13:20Z
+	tsigTime   = 1700000000                                     // 2023-11-14T22:13:20Z
 	sigIncept  = 1700000000
 	sigExpire  = 2000000000
 )
@@ -231,7 +231,7 @@ func dnssecDenial() (string, *dns.Msg, error) {
 	soa := mustRR("example.org. 300 IN SOA ns1.example.org. hostmaster.example.org. 2024010101 7200 3600 1209600 300")
 	nsec := mustRR("mail.example.org. 300 IN NSEC www.example.org. A AAAA RRSIG NSEC")
 	nsec3 := &dns.NSEC3{
-		Hdr: hdr(dns.HashName("nope.example.org.", dns.SHA1, 0, "aabb")+".example.org.", dns.TypeNSEC3, 300),
+		Hdr:  hdr(dns.HashName("nope.example.org.", dns.SHA1, 0, "aabb")+".example.org.", dns.TypeNSEC3, 300),
 		Hash: dns.SHA1, Iterations: 0, SaltLength: 2, Salt: "AABB",
 		HashLength: 20, NextDomain: "2T7B4G4VSA5SMI47K61MV5BV1A22BOJR",
 		TypeBitMap: []uint16{dns.TypeA, dns.TypeRRSIG, dns.TypeHTTPS, dns.TypeCAA},

@@ -29,6 +29,7 @@ var ed25519Seed = []byte("daemonfuzz-dns-seed-key-32-bytes")
 func wireSeeds() ([]seed, error) {
 	var out []seed
 	add := func(note string, m *dns.Msg) error {
+		m.Id = uint16(0x1000 + len(out)) // SetQuestion draws a random ID
 		b, err := m.Pack()
 		if err != nil {
 			return fmt.Errorf("%s: pack: %w", note, err)
@@ -45,7 +46,6 @@ func wireSeeds() ([]seed, error) {
 	for i, rr := range rrs {
 		h := rr.Header()
 		q := new(dns.Msg)
-		q.Id = uint16(0x1000 + i)
 		q.SetQuestion(h.Name, h.Rrtype)
 		q.Question[0].Qclass = h.Class
 		if i%2 == 0 {
@@ -380,6 +380,7 @@ func tsigQuery() (string, []byte, error) {
 func tsigResponse() (string, []byte, error) {
 	const note = "TSIG-signed response chained to the query MAC (hmac-sha512)"
 	q := new(dns.Msg).SetQuestion("example.org.", dns.TypeSOA)
+	q.Id = 0x4002
 	q.SetTsig(tsigKey, dns.HmacSHA512, 300, tsigTime)
 	_, mac, err := dns.TsigGenerate(q, tsigSecret, "", false)
 	if err != nil {
@@ -395,6 +396,7 @@ func tsigResponse() (string, []byte, error) {
 func tsigBadTime() (string, []byte, error) {
 	const note = "TSIG error response BADTIME with other data, timers only"
 	r := new(dns.Msg).SetQuestion("example.org.", dns.TypeSOA)
+	r.Id = 0x4003
 	r.Response = true
 	r.Rcode = dns.RcodeNotAuth
 	r.SetTsig(tsigKey, dns.HmacSHA1, 300, tsigTime)

@@ -1,7 +1,7 @@
 // Command dns regenerates daemonfuzz's hand-made DNS seeds: corpus/dns-wire
 // (DNS messages on the wire), corpus/dns-zone (zone files and single records
 // in presentation format) and corpus/dns-structured (inputs for the
-// go-fuzz-headers target). Every seed is built from github.com/miekg/dns
+// go-fuzz-headers target), and the libFuzzer dictionary corpus/dns.dict. Every seed is built from github.com/miekg/dns
 // values or from the zone files beside this program, and stored through
 // internal/corpus Dir.Add, which names it by content and records its
 // provenance. Run it from anywhere inside the module:
@@ -78,6 +78,9 @@ func run(root string) error {
 			}
 		}
 		fmt.Printf("%s: %d seeds, %d new\n", dir.Path(), len(s.seeds), added)
+	}
+	if err := writeDict(root); err != nil {
+		return fmt.Errorf("write dns.dict: %w", err)
 	}
 	return nil
 }

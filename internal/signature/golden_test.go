@@ -1,0 +1,119 @@
+package signature
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the headers of testdata/report/* from what Parse returns")
+
+// A golden file under testdata/report is a header of "KEY: value" lines, a
+// blank line, and a raw log as go test printed it. The headers are what Parse
+// must find: TITLE, KIND, MESSAGE, one FRAME per frame, and ID. PKG, when
+// present, is the package the title names when no frame does.
+type golden struct {
+	path    string
+	headers map[string][]string
+	log     []byte
+}
+
+func readGolden(t *testing.T, path string) golden {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := golden{path: path, headers: map[string][]string{}}
+	rest := data
+	for {
+		line, after, ok := bytes.Cut(rest, []byte("\n"))
+		if !ok || len(line) == 0 {
+			if ok {
+				rest = after
+			}
+			break
+		}
+		key, val, found := strings.Cut(string(line), ": ")
+		if !found || strings.ToUpper(key) != key || strings.ContainsAny(key, " \t") {
+			// No header block: the whole file is the log.
+			return golden{path: path, headers: map[string][]string{}, log: data}
+		}
+		g.headers[key] = append(g.headers[key], val)
+		rest = after
+	}
+	g.log = rest
+	return g
+}
+
+func (g golden) one(key string) string {
+	if v := g.headers[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func goldenFiles(t *testing.T) []string {
+	paths, err := filepath.Glob("testdata/report/*")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no golden reports: %v", err)
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		a, _ := strconv.Atoi(filepath.Base(paths[i]))
+		b, _ := strconv.Atoi(filepath.Base(paths[j]))
+		return a < b
+	})
+	return paths
+}
+
+func TestGoldenReports(t *testing.T) {
+	for _, path := range goldenFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			g := readGolden(t, path)
+			c, err := Parse(g.log, "")
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got := map[string][]string{
+				"TITLE":   {c.Title(g.one("PKG"))},
+				"KIND":    {c.Sig.Kind},
+				"MESSAGE": {c.Sig.Message},
+				"FRAME":   c.Sig.Frames,
+				"ID":      {c.Sig.ID()},
+			}
+			if *update {
+				writeGolden(t, g, got)
+				return
+			}
+			for _, key := range []string{"TITLE", "KIND", "MESSAGE", "FRAME", "ID"} {
+				want := g.headers[key]
+				if strings.Join(got[key], "\n") != strings.Join(want, "\n") {
+					t.Errorf("%s:\n got %q\nwant %q", key, got[key], want)
+				}
+			}
+		})
+	}
+}
+
+func writeGolden(t *testing.T, g golden, got map[string][]string) {
+	var b bytes.Buffer
+	if pkg := g.one("PKG"); pkg != "" {
+		fmt.Fprintf(&b, "PKG: %s\n", pkg)
+	}
+	for _, key := range []string{"TITLE", "KIND", "MESSAGE", "FRAME", "ID"} {
+		for _, v := range got[key] {
+			fmt.Fprintf(&b, "%s: %s\n", key, v)
+		}
+	}
+	b.WriteByte('\n')
+	b.Write(g.log)
+	if err := os.WriteFile(g.path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,178 @@
+package signature
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// StackFrame is one frame of a goroutine trace.
+type StackFrame struct {
+	Func string `json:"func"`           // as printed, without arguments
+	File string `json:"file,omitempty"` // source path as printed
+	Line int    `json:"line,omitempty"`
+}
+
+// goroutine is one goroutine of a traceback.
+type goroutine struct {
+	frames    []StackFrame
+	createdBy string
+}
+
+var (
+	goroutineHeader = regexp.MustCompile(`^goroutine \d+( gp=\S+)?( m=\S+)?( mp=\S+)? \[`)
+	location        = regexp.MustCompile(`^\t(.*):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=.*)?$`)
+	createdBy       = regexp.MustCompile(`^created by (\S+?)(?: in goroutine \d+)?$`)
+)
+
+// parseGoroutine reads the goroutine trace whose header is lines[0]. Lines
+// may carry a common indentation (the testing package indents the stack of a
+// panic it reports under -fuzz); it is the header's and is removed.
+func parseGoroutine(lines []string) goroutine {
+	trimmed := strings.TrimLeft(lines[0], " \t")
+	indent := lines[0][:len(lines[0])-len(trimmed)]
+	var g goroutine
+	for i := 1; i < len(lines); i++ {
+		l := strings.TrimPrefix(lines[i], indent)
+		if strings.TrimSpace(l) == "" {
+			break
+		}
+		if m := createdBy.FindStringSubmatch(l); m != nil {
+			g.createdBy = m[1]
+			break
+		}
+		if strings.HasPrefix(l, "...") { // "...additional frames elided..."
+			continue
+		}
+		if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "goroutine ") {
+			break
+		}
+		// A frame is a function line followed by its location; anything
+		// else ends the trace (go test's "FAIL pkg" line, for one).
+		if i+1 >= len(lines) {
+			break
+		}
+		m := location.FindStringSubmatch(strings.TrimPrefix(lines[i+1], indent))
+		if m == nil {
+			break
+		}
+		f := StackFrame{Func: funcOf(l), File: m[1]}
+		f.Line, _ = strconv.Atoi(m[2])
+		g.frames = append(g.frames, f)
+		i++
+	}
+	return g
+}
+
+// funcOf strips the argument list from a traceback's function line:
+// "github.com/miekg/dns.(*Msg).Unpack(0xc000010000, {0x1, 0x2})" becomes
+// "github.com/miekg/dns.(*Msg).Unpack". Arguments never contain parentheses,
+// receivers do, so the argument list starts at the last '('.
+func funcOf(line string) string {
+	if i := strings.LastIndexByte(line, '('); i > 0 && strings.HasSuffix(line, ")") {
+		return line[:i]
+	}
+	return line
+}
+
+// goroutines returns every goroutine trace in lines, in order.
+func goroutines(lines []string) []goroutine {
+	var out []goroutine
+	for i, l := range lines {
+		if goroutineHeader.MatchString(strings.TrimLeft(l, " \t")) {
+			out = append(out, parseGoroutine(lines[i:]))
+		}
+	}
+	return out
+}
+
+// sigFrames returns the first FrameDepth normalised frames of g that are not
+// plumbing. A goroutine started by the code under test (a server loop, a
+// worker) adds the function that started it.
+func (g goroutine) sigFrames() []string {
+	var out []string
+	add := func(name string) {
+		f := normFrame(name)
+		if len(out) < FrameDepth && !f.isPlumbing() {
+			out = append(out, string(f))
+		}
+	}
+	for _, f := range g.frames {
+		add(f.Func)
+	}
+	if g.createdBy != "" {
+		add(g.createdBy)
+	}
+	return out
+}
+
+// trimmed returns the frames a report shows: from the first frame of code
+// under test down to, not including, the harness and the FuzzXxx wrapper.
+func (g goroutine) trimmed() []StackFrame {
+	start := -1
+	var out []StackFrame
+	for i, f := range g.frames {
+		plumb := normFrame(f.Func).isPlumbing()
+		if start < 0 {
+			if plumb {
+				continue
+			}
+			start = i
+		}
+		if plumb {
+			break
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// runsTarget reports whether g is the goroutine running the fuzz function:
+// it has the FuzzXxx wrapper or the harness on its stack.
+func (g goroutine) runsTarget() bool {
+	for _, f := range g.frames {
+		if wrapper.MatchString(string(normFrame(f.Func))) || frame(f.Func).pkgPath() == HarnessPackage {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatStack renders frames as a Go traceback does, with module-cache
+// paths shortened to module@version/file.
+func FormatStack(frames []StackFrame) string {
+	var b strings.Builder
+	for _, f := range frames {
+		b.WriteString(f.Func)
+		b.WriteString("(...)\n")
+		if f.File != "" {
+			b.WriteString("\t")
+			b.WriteString(shortPath(f.File))
+			b.WriteString(":")
+			b.WriteString(strconv.Itoa(f.Line))
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// shortPath drops the machine-specific prefix of a module-cache path.
+func shortPath(p string) string {
+	if _, after, ok := strings.Cut(p, "/pkg/mod/"); ok {
+		return after
+	}
+	return p
+}
+
+// fromPanic drops the frames above the runtime's "panic" frame: the
+// deferred function that recovered the value and called debug.Stack, or
+// testing's re-panic. The frames below it are the ones that panicked.
+func (g goroutine) fromPanic() goroutine {
+	for i, f := range g.frames {
+		if f.Func == "panic" || f.Func == "runtime.gopanic" {
+			g.frames = g.frames[i+1:]
+			break
+		}
+	}
+	return g
+}

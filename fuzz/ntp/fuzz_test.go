@@ -1,0 +1,17 @@
+package ntpfuzz
+
+import (
+	"testing"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+)
+
+func FuzzPacket(f *testing.F) {
+	harness.Seed(f, "ntp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Packet) })
+}
+
+func FuzzExtensionFields(f *testing.F) {
+	harness.Seed(f, "ntp-ef")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ExtensionFields) })
+}

@@ -1,0 +1,152 @@
+package coverage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Target is the fuzz test to measure: the shape internal/target discovers.
+type Target struct {
+	Name       string // FuzzXxx
+	ImportPath string // its package
+	Dir        string // the package directory
+	Format     string // corpus format passed to harness.Seed; may be empty
+}
+
+// Options configure Build and the runs of the binary. The zero value is
+// valid.
+type Options struct {
+	// ModuleRoot is the module directory go runs in and whose corpus/ holds
+	// the seeds; default the working directory.
+	ModuleRoot string
+	// CoverPkg lists the packages to measure (import paths or patterns, as
+	// for -coverpkg). Default: the target's package and its direct
+	// non-standard imports, which is where the parser under test lives.
+	CoverPkg []string
+	// Jobs is the number of test processes run at once; default NumCPU.
+	Jobs int
+	// BatchSize is the number of inputs one process measures; default 2000.
+	BatchSize int
+	// Timeout bounds one process; default 10 minutes. An input that hangs
+	// is reported and skipped.
+	Timeout time.Duration
+	// Log receives progress lines; default io.Discard.
+	Log io.Writer
+}
+
+func (o Options) withDefaults() Options {
+	if o.ModuleRoot == "" {
+		o.ModuleRoot = "."
+	}
+	if o.Jobs <= 0 {
+		o.Jobs = runtime.NumCPU()
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 2000
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	return o
+}
+
+// Binary is a coverage-instrumented test binary for one target. Close
+// removes it.
+type Binary struct {
+	Target   Target
+	CoverPkg []string // what was instrumented
+	opts     Options
+	tmp      string
+	exe      string
+}
+
+// Build compiles t's test package with coverage instrumentation of
+// opts.CoverPkg and the per-input wrapper (see the package doc).
+func Build(ctx context.Context, t Target, opts Options) (*Binary, error) {
+	opts = opts.withDefaults()
+	root, err := filepath.Abs(opts.ModuleRoot)
+	if err != nil {
+		return nil, err
+	}
+	opts.ModuleRoot = root
+	call, err := findFuzzCall(t.Dir, t.Name)
+	if err != nil {
+		return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
+	}
+	pkgs := opts.CoverPkg
+	if len(pkgs) == 0 {
+		if pkgs, err = defaultCoverPkg(ctx, root, t.ImportPath); err != nil {
+			return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
+		}
+	}
+	tmp, err := os.MkdirTemp("", "fuzzrun-cover-")
+	if err != nil {
+		return nil, err
+	}
+	b := &Binary{Target: t, CoverPkg: pkgs, opts: opts, tmp: tmp, exe: filepath.Join(tmp, "target.test")}
+	wrapped := filepath.Join(tmp, "wrapped_test.go")
+	wrapper := filepath.Join(tmp, "wrapper_test.go")
+	overlay := filepath.Join(tmp, "overlay.json")
+	ov, _ := json.Marshal(map[string]map[string]string{"Replace": {
+		call.file: wrapped,
+		filepath.Join(filepath.Dir(call.file), "zz_fuzzrun_cover_test.go"): wrapper,
+	}})
+	for path, data := range map[string][]byte{wrapped: call.wrapped(), wrapper: wrapperSource(call.pkg), overlay: ov} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
+	args := []string{"test", "-c", "-vet=off", "-o", b.exe, "-cover", "-covermode=atomic", "-ldflags=-checklinkname=0",
+		"-coverpkg=" + strings.Join(pkgs, ","), "-overlay=" + overlay, t.ImportPath}
+	fmt.Fprintf(opts.Log, "coverage: building %s with -coverpkg=%s\n", t.Name, strings.Join(pkgs, ","))
+	if out, err := goCmd(ctx, root, args...); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("build coverage binary for %s: %w\n%s", t.Name, err, out)
+	}
+	return b, nil
+}
+
+// Close removes the binary and its scratch files.
+func (b *Binary) Close() error { return os.RemoveAll(b.tmp) }
+
+// defaultCoverPkg returns pkg and its direct imports outside the standard
+// library.
+func defaultCoverPkg(ctx context.Context, root, pkg string) ([]string, error) {
+	out, err := goCmd(ctx, root, "list", "-f", `{{join .Imports "\n"}}`, pkg)
+	if err != nil {
+		return nil, fmt.Errorf("go list %s: %w\n%s", pkg, err, out)
+	}
+	imports := strings.Fields(string(out))
+	pkgs := []string{pkg}
+	if len(imports) == 0 {
+		return pkgs, nil
+	}
+	out, err = goCmd(ctx, root, append([]string{"list", "-f", `{{if not .Standard}}{{.ImportPath}}{{end}}`}, imports...)...)
+	if err != nil {
+		return nil, fmt.Errorf("go list imports of %s: %w\n%s", pkg, err, out)
+	}
+	return append(pkgs, strings.Fields(string(out))...), nil
+}
+
+func goCmd(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	return out.Bytes(), err
+}

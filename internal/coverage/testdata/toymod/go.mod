@@ -1,0 +1,3 @@
+module example.com/toymod
+
+go 1.26

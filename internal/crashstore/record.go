@@ -1,0 +1,259 @@
+package crashstore
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+)
+
+// Observation is one crash as someone saw it: a fuzzing run, a replay, an
+// ingested file.
+type Observation struct {
+	Target  string // the fuzz test, FuzzXxx
+	Package string // its import path
+	Dir     string // its package directory: relative to the module root, or absolute
+	Input   []byte // the crashing input, raw bytes (not Go corpus encoding)
+	Output  []byte // go test's output for the crash
+	// Kind is signature.KindHang or signature.KindOOM when the caller saw the
+	// deadline or memory limit pass itself; empty to classify from Output.
+	Kind   string
+	Source string    // who found it: "fuzzrun run", a file it came from
+	Seen   time.Time // when; zero means now
+}
+
+// Record stores obs in the store of the module holding obs.Dir (or the
+// working directory when obs.Dir is relative). See Store.Record.
+func Record(obs Observation) (Entry, bool, error) {
+	start := obs.Dir
+	if !filepath.IsAbs(start) {
+		start = "."
+	}
+	root, err := FindModuleRoot(start)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	return Open(root).Record(obs)
+}
+
+// Record files obs under its signature. It reports whether the signature is
+// new to the target. A known signature gets its count and last-seen time
+// bumped, and obs's input becomes the reproducer if it is smaller; a crash
+// marked fixed that is seen again is open again.
+func (s *Store) Record(obs Observation) (Entry, bool, error) {
+	if obs.Target == "" {
+		return Entry{}, false, errors.New("crashstore: observation without a target")
+	}
+	c, err := signature.Parse(obs.Output, obs.Kind)
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("crashstore: %s: %w; pass the complete go test output", obs.Target, err)
+	}
+	dir, err := s.relDir(obs.Dir)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	if obs.Seen.IsZero() {
+		obs.Seen = s.now()
+	}
+	obs.Seen = obs.Seen.UTC()
+	key := TargetKey(dir, obs.Target)
+	unlock, err := lock(filepath.Join(s.Root, key))
+	if err != nil {
+		return Entry{}, false, err
+	}
+	defer unlock()
+
+	path := filepath.Join(s.Root, key, c.Sig.ID())
+	old, err := Load(path)
+	switch {
+	case err == nil:
+		return s.update(old, obs, c)
+	case errors.Is(err, fs.ErrNotExist):
+		return s.create(path, dir, obs, c)
+	default:
+		return Entry{}, false, fmt.Errorf("%w (not recording %s's crash over it)", err, obs.Target)
+	}
+}
+
+// relDir turns an observation's package directory into the slash-separated
+// path relative to the module root that reports carry.
+func (s *Store) relDir(dir string) (string, error) {
+	if dir == "" {
+		return ".", nil
+	}
+	if filepath.IsAbs(dir) {
+		r, err := filepath.Rel(s.ModuleRoot, dir)
+		if err != nil || r == ".." || len(r) > 2 && r[:3] == ".."+string(filepath.Separator) {
+			return "", fmt.Errorf("crashstore: package directory %s is outside the module at %s", dir, s.ModuleRoot)
+		}
+		dir = r
+	}
+	return filepath.ToSlash(filepath.Clean(dir)), nil
+}
+
+func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (Entry, bool, error) {
+	rc := &report.Crash{
+		SchemaVersion: report.SchemaVersion,
+		ID:            c.Sig.ID(),
+		Target:        obs.Target,
+		Package:       obs.Package,
+		Dir:           dir,
+		Status:        report.StatusOpen,
+		FirstSeen:     obs.Seen,
+		LastSeen:      obs.Seen,
+		Count:         1,
+	}
+	setSignature(rc, c)
+	addSource(rc, obs.Source)
+	rc.Deps = s.deps(dir)
+	// Build the directory beside its final name and rename it into place,
+	// so a crash directory either is complete or does not exist.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return Entry{}, false, &Error{Path: filepath.Dir(path), Err: err}
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(path), "."+rc.ID+".tmp-")
+	if err != nil {
+		return Entry{}, false, &Error{Path: filepath.Dir(path), Err: err}
+	}
+	defer os.RemoveAll(tmp) // a no-op after the rename
+	e := Entry{Path: tmp, Crash: rc}
+	if err := e.writeReproducer(obs.Input, obs.Input, obs.Output); err != nil {
+		return Entry{}, false, err
+	}
+	if err := e.Save(); err != nil {
+		return Entry{}, false, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return Entry{}, false, &Error{Path: tmp, Err: err}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return Entry{}, false, &Error{Path: path, Err: fmt.Errorf("move new crash into place: %w", err)}
+	}
+	e.Path = path
+	return e, true, nil
+}
+
+func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool, error) {
+	rc := e.Crash
+	rc.Count++
+	if obs.Seen.After(rc.LastSeen) {
+		rc.LastSeen = obs.Seen
+	}
+	if obs.Seen.Before(rc.FirstSeen) {
+		rc.FirstSeen = obs.Seen
+	}
+	addSource(rc, obs.Source)
+	if rc.Status == report.StatusFixed {
+		rc.Status = report.StatusOpen // it is back
+		rc.FixedIn = nil
+	}
+	if rc.Package == "" {
+		rc.Package = obs.Package
+	}
+	if len(obs.Input) < rc.Input.Size {
+		setSignature(rc, c)
+		if err := e.writeReproducer(obs.Input, obs.Input, obs.Output); err != nil {
+			return Entry{}, false, err
+		}
+		rc.Minimized = false
+	}
+	rc.Deps = s.deps(rc.Dir)
+	if err := e.Save(); err != nil {
+		return Entry{}, false, err
+	}
+	return e, false, nil
+}
+
+// SetReproducer replaces the entry's reproducer with input, minimised from
+// the entry's original, and the output of running it. It keeps the original.
+func (e Entry) SetReproducer(input, output []byte) error {
+	c, err := signature.Parse(output, e.hint())
+	if err != nil {
+		return fmt.Errorf("crashstore: %s: reproducer output: %w", e.Path, err)
+	}
+	if c.Sig.ID() != e.Crash.ID {
+		return fmt.Errorf("crashstore: %s: reproducer crashes as %s (%s), not %s; not replacing", e.Path, c.Sig.ID(), c.Title(""), e.Crash.ID)
+	}
+	orig, err := os.ReadFile(e.File(OriginalFile))
+	if err != nil {
+		return &Error{Path: e.File(OriginalFile), Err: err}
+	}
+	setSignature(e.Crash, c)
+	if err := e.writeReproducer(input, orig, output); err != nil {
+		return err
+	}
+	e.Crash.Minimized = true
+	return e.Save()
+}
+
+// hint is the kind Parse must be told: hangs and OOMs are seen by the
+// replayer, not read from the output.
+func (e Entry) hint() string {
+	switch e.Crash.Kind {
+	case signature.KindHang, signature.KindOOM:
+		return e.Crash.Kind
+	}
+	return ""
+}
+
+func setSignature(rc *report.Crash, c signature.Crash) {
+	rc.Title = c.Title(pkgName(rc.Package, rc.Dir))
+	rc.Kind = c.Sig.Kind
+	rc.Message = c.Sig.Message
+	rc.RawMessage = c.RawMessage
+	rc.Frames = c.Sig.Frames
+	rc.Signature = c.Sig.Text()
+	rc.Stack = c.Stack
+}
+
+func addSource(rc *report.Crash, src string) {
+	if src == "" {
+		return
+	}
+	for _, s := range rc.Sources {
+		if s == src {
+			return
+		}
+	}
+	if len(rc.Sources) < report.MaxSources {
+		rc.Sources = append(rc.Sources, src)
+	}
+}
+
+// writeReproducer writes input, original and output, updating the report's
+// file records. report.json is written after, by Save.
+func (e Entry) writeReproducer(input, original, output []byte) error {
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{InputFile, input}, {OriginalFile, original}, {OutputFile, output}} {
+		if err := atomicfile.Write(e.File(f.name), f.data, 0o644); err != nil {
+			return err
+		}
+	}
+	e.Crash.Input = fileInfo(InputFile, input)
+	e.Crash.Original = fileInfo(OriginalFile, original)
+	return nil
+}
+
+// Save writes report.json and regenerates report.md.
+func (e Entry) Save() error {
+	data, err := report.JSON(e.Crash)
+	if err != nil {
+		return fmt.Errorf("crashstore: %s: %w", e.Path, err)
+	}
+	if err := atomicfile.Write(e.File(ReportFile), data, 0o644); err != nil {
+		return err
+	}
+	input, err := e.Input()
+	if err != nil {
+		return &Error{Path: e.File(InputFile), Err: err}
+	}
+	return atomicfile.Write(e.File(MarkdownFile), report.Markdown(e.Crash, input), 0o644)
+}

@@ -1,0 +1,111 @@
+package report
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+)
+
+// maxHexDump bounds the input shown in a report; the input file is beside it.
+const maxHexDump = 4096
+
+// HangTimeout is the -timeout a hang's reproduction command carries.
+const HangTimeout = "10s"
+
+// StoreKey is the crash's directory under crashers/: "<target key>/<id>".
+func (c *Crash) StoreKey() string {
+	dir := strings.Trim(c.Dir, "/")
+	key := c.Target
+	if dir != "" && dir != "." {
+		key = strings.ReplaceAll(dir, "/", "-") + "." + c.Target
+	}
+	return key + "/" + c.ID
+}
+
+// ReproCommands returns the commands that reproduce the crash: the replay of
+// the stored reproducer, and the go test command that runs it once
+// `fuzzrun regress` (or a hand copy) has put it in the package's testdata.
+func (c *Crash) ReproCommands() (replay, gotest string) {
+	replay = "fuzzrun triage -v " + c.StoreKey()
+	timeout := ""
+	if c.Kind == signature.KindHang {
+		timeout = " -timeout=" + HangTimeout
+	}
+	gotest = fmt.Sprintf("go test -run='^%s$/^%s$'%s %s", c.Target, c.ID, timeout, c.PackageArg())
+	return replay, gotest
+}
+
+// Markdown renders one crash as the bug report a person reads. input is the
+// reproducer's bytes.
+func Markdown(c *Crash, input []byte) []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# %s\n\n", c.Title)
+	w("| | |\n|---|---|\n")
+	w("| Signature | `%s` |\n", c.ID)
+	w("| Target | `%s` in `%s` |\n", c.Target, c.Package)
+	w("| Kind | %s |\n", c.Kind)
+	w("| Status | %s |\n", c.Status)
+	w("| First seen | %s |\n", c.FirstSeen.Format(time.RFC3339))
+	w("| Last seen | %s |\n", c.LastSeen.Format(time.RFC3339))
+	w("| Count | %d |\n", c.Count)
+	if c.Issue != nil {
+		w("| Issue | [%s#%d](%s) |\n", c.Issue.Repo, c.Issue.Number, c.Issue.URL)
+	}
+	w("\n## Reproduce\n\n")
+	replay, gotest := c.ReproCommands()
+	w("```sh\n%s\n```\n\n", replay)
+	w("replays `crashers/%s/input` against the current code. As a Go test, once `fuzzrun regress` has written it to `%s/testdata/fuzz/%s/%s`:\n\n", c.StoreKey(), c.Dir, c.Target, c.ID)
+	w("```sh\n%s\n```\n\n", gotest)
+	if c.RawMessage != "" {
+		w("## Message\n\n```\n%s\n```\n\n", c.RawMessage)
+	}
+	w("## Input\n\n")
+	state := "minimised from"
+	if !c.Minimized {
+		state = "not yet minimised;"
+	}
+	w("%d bytes (%s a %d-byte original).\n\n", c.Input.Size, state, c.Original.Size)
+	shown := input
+	if len(shown) > maxHexDump {
+		shown = shown[:maxHexDump]
+	}
+	w("```\n%s", hex.Dump(shown))
+	if len(input) > len(shown) {
+		w("... %d more bytes in crashers/%s/input\n", len(input)-len(shown), c.StoreKey())
+	}
+	w("```\n\nAs a Go fuzz corpus file (`testdata/fuzz/%s/%s`):\n\n```\n%s```\n\n", c.Target, c.ID, corpus.FormatGoFile(input))
+	if len(c.Stack) > 0 {
+		w("## Stack\n\n```\n%s```\n\n", signature.FormatStack(c.Stack))
+	}
+	w("## Signature\n\n```\n%s```\n\n", c.Signature)
+	if len(c.Deps) > 0 {
+		w("## Dependencies\n\n| module | version |\n|---|---|\n")
+		for _, m := range c.Deps {
+			w("| %s | %s |\n", m.Path, m.Version)
+		}
+		w("\n")
+	}
+	if len(c.FixedIn) > 0 {
+		w("## Fixed in\n\nStopped reproducing with:\n\n| module | version |\n|---|---|\n")
+		for _, m := range c.FixedIn {
+			w("| %s | %s |\n", m.Path, m.Version)
+		}
+		w("\n")
+	}
+	if c.Triage != nil {
+		w("## Triage\n\nLast replayed %s: reproduced %d of %d times.\n\n", c.Triage.At.Format(time.RFC3339), c.Triage.Reproduced, c.Triage.Attempts)
+	}
+	if len(c.Sources) > 0 {
+		w("## Found by\n\n")
+		for _, s := range c.Sources {
+			w("- %s\n", s)
+		}
+		w("\n")
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,103 @@
+// Package report owns daemonfuzz's crash report data model, the schema of
+// every crashers/<target>/<id>/report.json, and its renderers: a text table,
+// JSON, SARIF 2.1.0 for GitHub code scanning, and the Markdown bug report,
+// each in its own file. The model is the source of truth; every renderer is a
+// view of it and can be re-run from saved JSON.
+package report
+
+import (
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+)
+
+// SchemaVersion is the version of the Crash JSON schema. It changes only
+// when a field changes meaning or is removed; adding a field keeps it.
+const SchemaVersion = 1
+
+// Statuses of a crash.
+const (
+	StatusOpen  = "open"  // reproduces with the current code
+	StatusFixed = "fixed" // no longer reproduces; FixedIn says with what
+	StatusFlaky = "flaky" // reproduces on some replays only
+)
+
+// Crash is one bug: one signature of one target, with every observation of
+// it folded in. It is the content of report.json.
+type Crash struct {
+	SchemaVersion int    `json:"schema_version"` // SchemaVersion
+	ID            string `json:"id"`             // the signature id, also the directory name
+	Target        string `json:"target"`         // the fuzz test, FuzzXxx
+	Package       string `json:"package"`        // its import path
+	Dir           string `json:"dir"`            // its package directory relative to the module root, slash-separated
+
+	Title      string                 `json:"title"`       // "dns: index out of range in unpackDataSVCB"
+	Kind       string                 `json:"kind"`        // signature.Kind*: panic, fatal, hang, oom, oracle, fail, terminated
+	Message    string                 `json:"message"`     // normalised message, part of the signature
+	RawMessage string                 `json:"raw_message"` // the message of the smallest reproducer as printed
+	Frames     []string               `json:"frames"`      // signature frames, innermost first
+	Signature  string                 `json:"signature"`   // canonical signature text, whose hash is ID
+	Stack      []signature.StackFrame `json:"stack"`       // trimmed stack of the smallest reproducer
+
+	Status    string    `json:"status"`     // Status*
+	FirstSeen time.Time `json:"first_seen"` // first observation
+	LastSeen  time.Time `json:"last_seen"`  // latest observation
+	Count     int       `json:"count"`      // observations, duplicates included
+	Sources   []string  `json:"sources"`    // distinct finders (at most MaxSources), oldest first
+
+	Input     File `json:"input"`     // the reproducer: minimised, or the smallest seen
+	Original  File `json:"original"`  // the raw input the reproducer derives from
+	Minimized bool `json:"minimized"` // Input is the result of minimisation of Original
+
+	Deps    []Module `json:"deps"`               // modules linked into the target when last seen
+	FixedIn []Module `json:"fixed_in,omitempty"` // modules when triage first found it fixed
+	Triage  *Triage  `json:"triage,omitempty"`   // the latest triage replay
+	Issue   *Issue   `json:"issue,omitempty"`    // the issue filed for it
+}
+
+// MaxSources bounds Crash.Sources.
+const MaxSources = 20
+
+// File describes one file of a crash's directory.
+type File struct {
+	Name   string `json:"name"` // file name inside the crash directory
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"` // hex
+}
+
+// Module is a dependency and its version, as `go list -m` prints them.
+type Module struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+}
+
+// Triage is the result of the latest replay of a crash against current code.
+type Triage struct {
+	At         time.Time `json:"at"`
+	Attempts   int       `json:"attempts"`        // replays run
+	Reproduced int       `json:"reproduced"`      // replays that crashed with this signature
+	Other      []string  `json:"other,omitempty"` // other signature ids seen while replaying
+}
+
+// Issue is the GitHub issue a crash is filed as.
+type Issue struct {
+	Repo   string    `json:"repo"` // owner/name
+	Number int       `json:"number"`
+	URL    string    `json:"url"`
+	Filed  time.Time `json:"filed"`
+	// Reported is the Count the issue last heard about; file comments on
+	// recurrence when Count has grown past it.
+	Reported int `json:"reported"`
+}
+
+// TargetID is the target's unique name, "pkgdir:FuzzXxx", as fuzzrun's
+// target patterns spell it.
+func (c *Crash) TargetID() string { return c.Dir + ":" + c.Target }
+
+// PackageArg names the package to the go command from the module root.
+func (c *Crash) PackageArg() string {
+	if c.Dir == "." || c.Dir == "" {
+		return "."
+	}
+	return "./" + c.Dir
+}

@@ -1,0 +1,22 @@
+package dhcpfuzz
+
+import (
+	"testing"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+)
+
+func FuzzV4Wire(f *testing.F) {
+	harness.Seed(f, "dhcpv4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V4Wire) })
+}
+
+func FuzzServer4(f *testing.F) {
+	harness.Seed(f, "dhcpv4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server4) })
+}
+
+func FuzzExchange4(f *testing.F) {
+	harness.Seed(f, "dhcp-exchange4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Exchange4) })
+}

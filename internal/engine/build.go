@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// Build compiles the test binary of t's package with Go's fuzzing coverage
+// instrumentation (what `go test -fuzz` builds) into outDir and returns its
+// path. One binary serves every target of the package, for fuzzing and for
+// replay.
+func Build(ctx context.Context, moduleRoot string, t target.Target, outDir string) (string, error) {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return "", fmt.Errorf("build %s: %w", t.ImportPath, err)
+	}
+	name := strings.NewReplacer("/", "_", ".", "_").Replace(t.Dir)
+	bin, err := filepath.Abs(filepath.Join(outDir, name+".test"))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-fuzz=.", "-o", bin, t.PackageArg())
+	cmd.Dir = moduleRoot
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", &BuildError{ImportPath: t.ImportPath, Err: err, Output: out.String()}
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", &BuildError{ImportPath: t.ImportPath, Err: err, Output: "go test -c wrote no binary (does the package have tests?)"}
+	}
+	return bin, nil
+}
+
+// BuildError is a package whose test binary did not build.
+type BuildError struct {
+	ImportPath string
+	Err        error
+	Output     string
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("build test binary of %s (fix it so 'go test -c %s' works): %v\n%s", e.ImportPath, e.ImportPath, e.Err, strings.TrimSpace(e.Output))
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }

@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// DefaultHangTimeout is how long executions may stall before the input
+// being run counts as a hang.
+const DefaultHangTimeout = 10 * time.Second
+
+// maxFailureOutput bounds the failure output kept for a crash.
+const maxFailureOutput = 1 << 20
+
+// FuzzOptions configures one fuzzing process. The zero value of every
+// optional field is valid.
+type FuzzOptions struct {
+	Binary     string        // test binary from Build (required)
+	ModuleRoot string        // absolute module root (required)
+	Target     target.Target // the fuzz test to run (required)
+	// CacheDir is passed as -test.fuzzcachedir: Go keeps the target's working
+	// corpus in CacheDir/<Name>, so a later process resumes from it.
+	CacheDir string
+	// Duration is the fuzzing time (-test.fuzztime); 0 fuzzes until ctx is done.
+	Duration time.Duration
+	// Parallel is the number of fuzzing workers; 0 means 1.
+	Parallel int
+	// MinimizeTime is -test.fuzzminimizetime; 0 turns Go's minimisation off,
+	// which fuzzrun wants (see DESIGN's measured facts).
+	MinimizeTime time.Duration
+	// HangTimeout is how long executions may stall before the running input
+	// is recorded as a hang; 0 means DefaultHangTimeout, negative disables.
+	HangTimeout time.Duration
+	// MemLimitMB aborts a worker whose resident memory passes it; 0: no limit.
+	MemLimitMB int
+	// StopGrace is the time between SIGINT and SIGKILL; 0 means DefaultStopGrace.
+	StopGrace time.Duration
+	// OnEvent, if set, sees every parsed output event as it arrives.
+	OnEvent func(Event)
+	// OnCrash, if set, receives the crash that ended the process before Fuzz returns.
+	OnCrash func(Crash)
+}
+
+// Result is what one fuzzing process did.
+type Result struct {
+	Elapsed     time.Duration // fuzzing time of the last progress line
+	Execs       int64
+	New         int // new interesting inputs
+	Corpus      int // corpus size at the end
+	Crash       *Crash
+	Interrupted bool // ctx ended the process
+}
+
+// Fuzz runs one `-test.fuzz` process for opts.Target and waits for it. A
+// crash is returned in Result.Crash (and given to OnCrash) with a nil error:
+// finding crashes is the point. The error reports a process that could not
+// fuzz at all: a seed that fails (*SeedFailureError), or any other failure
+// (*ProcessError).
+func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
+	t := opts.Target
+	dir := t.AbsDir(opts.ModuleRoot)
+	parallel := max(opts.Parallel, 1)
+	hang := opts.HangTimeout
+	if hang == 0 {
+		hang = DefaultHangTimeout
+	}
+	args := []string{
+		"-test.run=^$",
+		"-test.fuzz=^" + t.Name + "$",
+		"-test.fuzzminimizetime=" + opts.MinimizeTime.String(),
+		"-test.parallel=" + fmt.Sprint(parallel),
+		"-test.timeout=0",
+	}
+	if opts.Duration > 0 {
+		args = append(args, "-test.fuzztime="+opts.Duration.String())
+	}
+	if opts.CacheDir != "" {
+		args = append(args, "-test.fuzzcachedir="+opts.CacheDir)
+	}
+	cmd := exec.Command(opts.Binary, args...)
+	cmd.Dir = dir
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return Result{}, err
+	}
+	cmd.Stdout, cmd.Stderr = pw, pw
+	existed := dirExists(crashDir(dir, t.Name))
+	if err := startGroup(cmd); err != nil {
+		pr.Close()
+		pw.Close()
+		return Result{}, fmt.Errorf("start %s: %w", t.ID(), err)
+	}
+	pw.Close()
+
+	wd := &watchdog{leader: cmd.Process.Pid, memMB: int64(opts.MemLimitMB)}
+	if hang > 0 {
+		wd.stall = hang + opts.MinimizeTime
+	}
+	stopWatch := make(chan struct{})
+	go wd.run(stopWatch)
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- waitGroup(ctx, cmd, opts.StopGrace) }()
+
+	var res Result
+	st := readOutput(pr, func(e Event) {
+		wd.observe(e, time.Now())
+		if e.Kind == EventProgress {
+			res.Elapsed, res.Execs, res.New, res.Corpus = e.Elapsed, e.Execs, e.New, e.Corpus
+		}
+		if opts.OnEvent != nil {
+			opts.OnEvent(e)
+		}
+	})
+	pr.Close()
+	err = <-waitErr
+	close(stopWatch)
+	res.Interrupted = ctx.Err() != nil
+
+	if st.crashPath != "" {
+		c, cerr := collectCrash(ctx, opts, dir, st, wd.kind(), hang)
+		if !existed {
+			os.Remove(crashDir(dir, t.Name)) // only if empty
+		}
+		if cerr != nil {
+			return res, cerr
+		}
+		res.Crash = &c
+		if opts.OnCrash != nil {
+			opts.OnCrash(c)
+		}
+		return res, nil
+	}
+	if err == nil || res.Interrupted {
+		return res, nil
+	}
+	if st.seedFailure != "" {
+		return res, &SeedFailureError{Target: t, Entry: st.seedFailure, Output: st.tail()}
+	}
+	return res, &ProcessError{Target: t, Err: err, Output: st.tail()}
+}
+
+// outputState is what readOutput learned from a process's output.
+type outputState struct {
+	failure     []byte   // from the first "--- FAIL" line on
+	last        []string // the last lines, for errors
+	crashPath   string   // "Failing input written to" path
+	unexpected  bool     // a worker died rather than failing cleanly
+	seedFailure string   // "failure while testing seed corpus entry: X"
+}
+
+const tailLines = 40
+
+func (s *outputState) tail() string { return strings.Join(s.last, "\n") }
+
+// readOutput reads r line by line until EOF, reporting events to onEvent.
+func readOutput(r io.Reader, onEvent func(Event)) *outputState {
+	st := &outputState{}
+	br := bufio.NewReader(r)
+	inFailure := false
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			e := ParseLine(line)
+			switch e.Kind {
+			case EventFail:
+				inFailure = true
+			case EventCrashFile:
+				st.crashPath = e.Path
+			case EventUnexpected:
+				st.unexpected = true
+			}
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "failure while testing seed corpus entry: "); ok {
+				st.seedFailure = rest
+			}
+			if inFailure && len(st.failure) < maxFailureOutput {
+				st.failure = append(st.failure, line...)
+			}
+			st.last = append(st.last, strings.TrimRight(line, "\n"))
+			if len(st.last) > tailLines {
+				st.last = st.last[1:]
+			}
+			if e.Kind != EventNone {
+				onEvent(e)
+			}
+		}
+		if err != nil {
+			return st
+		}
+	}
+}
+
+// SeedFailureError is a target whose seed corpus already fails: it cannot
+// be fuzzed until the seed or the target is fixed.
+type SeedFailureError struct {
+	Target target.Target
+	Entry  string
+	Output string
+}
+
+func (e *SeedFailureError) Error() string {
+	return fmt.Sprintf("%s: seed corpus entry %s fails before fuzzing starts; fix the target or the seed (go test -run='^%s$' %s):\n%s",
+		e.Target.ID(), e.Entry, e.Target.Name, e.Target.PackageArg(), e.Output)
+}
+
+// ProcessError is a fuzzing process that ended in failure without a crasher.
+type ProcessError struct {
+	Target target.Target
+	Err    error
+	Output string
+}
+
+func (e *ProcessError) Error() string {
+	return fmt.Sprintf("%s: fuzzing process failed: %v\n%s", e.Target.ID(), e.Err, e.Output)
+}
+
+func (e *ProcessError) Unwrap() error { return e.Err }
+
+func dirExists(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
+
+// errNoCrashFile reports a crash path that Go printed but did not write.
+var errNoCrashFile = errors.New("failing input file missing")

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DefaultStopGrace is how long a process group has to exit after SIGINT
+// before it is killed.
+const DefaultStopGrace = 5 * time.Second
+
+// startGroup starts cmd as the leader of a new process group, so that the
+// group (the coordinator and every worker it forks) can be signalled as one
+// and a terminal's Ctrl-C reaches fuzzrun alone, which then stops it in order.
+func startGroup(cmd *exec.Cmd) error {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
+	return cmd.Start()
+}
+
+// waitGroup waits for a process started by startGroup. When ctx is done
+// first it sends SIGINT to the group (Go's fuzz coordinator then stops its
+// workers and flushes its corpus), and SIGKILL after grace. Whatever way the
+// leader ends, the rest of its group is killed, so no worker outlives it.
+func waitGroup(ctx interface{ Done() <-chan struct{} }, cmd *exec.Cmd, grace time.Duration) error {
+	if grace <= 0 {
+		grace = DefaultStopGrace
+	}
+	pid := cmd.Process.Pid
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer syscall.Kill(-pid, syscall.SIGKILL)
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	syscall.Kill(-pid, syscall.SIGINT)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		syscall.Kill(-pid, syscall.SIGKILL)
+		return <-done
+	}
+}
+
+// descendants returns the pids of every process below pid, read from /proc.
+// A process that exits while it is read is skipped.
+func descendants(pid int) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	children := make(map[int][]int)
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if pp, ok := ppid(p); ok {
+			children[pp] = append(children[pp], p)
+		}
+	}
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// ppid reads the parent pid from /proc/<pid>/stat, whose second field (the
+// command name, in parentheses) may itself hold spaces and parentheses.
+func ppid(pid int) (int, bool) {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 2 {
+		return 0, false
+	}
+	pp, err := strconv.Atoi(f[1])
+	return pp, err == nil
+}
+
+// rssMB returns the resident set size of pid in MiB.
+func rssMB(pid int) (int64, error) {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				break
+			}
+			kb, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil {
+				return 0, err
+			}
+			return kb / 1024, nil
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc status")
+}

@@ -1,0 +1,184 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// replayPrefix starts the name of every file Replay places in a package's
+// testdata/fuzz/<Name>/: fuzzrun-<pid>-<hash>. The pid lets a later Replay
+// remove what a killed one left behind.
+const replayPrefix = "fuzzrun-"
+
+// ReplayOptions says which input to run against which target.
+type ReplayOptions struct {
+	ModuleRoot string        // absolute module root (required)
+	Target     target.Target // the fuzz test (required)
+	// Input is the raw input, the single []byte argument of a daemonfuzz
+	// target. GoFile, if set, is a whole Go corpus file and wins, for
+	// targets of other shapes.
+	Input  []byte
+	GoFile []byte
+	// Timeout bounds the run; exceeding it is a hang. 0 means DefaultHangTimeout.
+	Timeout time.Duration
+	// MemLimitMB aborts the run when its resident memory passes it: an OOM.
+	MemLimitMB int
+	// Binary is a test binary from Build to reuse; if empty, Replay builds one.
+	Binary string
+}
+
+// ReplayResult is the outcome of one replay.
+type ReplayResult struct {
+	Failed bool   // the input fails against the current code
+	Output []byte // the test's output, with the stack of a failure
+	Kind   string // "", KindHang or KindOOM
+}
+
+// Replay runs one input against the current code of its target: it places
+// the input in the package's testdata/fuzz/<Name>/ under a fuzzrun- name,
+// runs just that corpus entry, and removes it again whatever happens. The
+// package's own testdata is otherwise untouched.
+func Replay(ctx context.Context, opts ReplayOptions) (ReplayResult, error) {
+	t := opts.Target
+	dir := t.AbsDir(opts.ModuleRoot)
+	fuzzDir := crashDir(dir, t.Name)
+	cleanStale(fuzzDir)
+	data := opts.GoFile
+	if data == nil {
+		data = corpus.FormatGoFile(opts.Input)
+	}
+	bin := opts.Binary
+	if bin == "" {
+		tmp, err := os.MkdirTemp("", "fuzzrun-replay-")
+		if err != nil {
+			return ReplayResult{}, err
+		}
+		defer os.RemoveAll(tmp)
+		if bin, err = Build(ctx, opts.ModuleRoot, t, tmp); err != nil {
+			return ReplayResult{}, err
+		}
+	}
+	created := missingDirs(dir, fuzzDir)
+	name := replayPrefix + strconv.Itoa(os.Getpid()) + "-" + corpus.Name(data)
+	path := filepath.Join(fuzzDir, name)
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
+		return ReplayResult{}, fmt.Errorf("replay %s: %w", t.ID(), err)
+	}
+	defer func() {
+		os.Remove(path)
+		for _, d := range created {
+			os.Remove(d) // only empty directories go
+		}
+	}()
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultHangTimeout
+	}
+	return replayFile(ctx, bin, dir, t.Name, name, timeout, opts.MemLimitMB)
+}
+
+// replayFile runs the corpus entry testdata/fuzz/<name>/<file> of the
+// package in dir with the test binary bin.
+func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.Duration, memMB int) (ReplayResult, error) {
+	cmd := exec.Command(bin,
+		"-test.run=^"+regexp.QuoteMeta(name)+"$/^"+regexp.QuoteMeta(file)+"$",
+		"-test.timeout="+timeout.String(),
+		"-test.count=1")
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := startGroup(cmd); err != nil {
+		return ReplayResult{}, fmt.Errorf("replay %s/%s: %w", name, file, err)
+	}
+	wd := &watchdog{leader: cmd.Process.Pid, memMB: int64(memMB), inLeader: true}
+	stop := make(chan struct{})
+	go wd.run(stop)
+	// -test.timeout makes the test panic with every goroutine's stack; the
+	// hard deadline only catches a binary too stuck to do even that.
+	hard, cancel := context.WithTimeout(ctx, timeout+DefaultStopGrace)
+	defer cancel()
+	err := waitGroup(hard, cmd, time.Second)
+	close(stop)
+	if ctx.Err() != nil {
+		return ReplayResult{}, fmt.Errorf("replay %s/%s: %w", name, file, ctx.Err())
+	}
+	res := ReplayResult{Output: out.Bytes()}
+	if len(res.Output) > maxFailureOutput {
+		res.Output = res.Output[:maxFailureOutput]
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		if bytes.Contains(res.Output, []byte("no tests to run")) {
+			return res, fmt.Errorf("replay %s/%s: the test binary ran no test; is %s a fuzz test of this package?", name, file, name)
+		}
+	case errors.As(err, &exitErr):
+		res.Failed = true
+	default:
+		return res, fmt.Errorf("replay %s/%s: %w", name, file, err)
+	}
+	switch {
+	case wd.kind() == KindOOM:
+		res.Kind = KindOOM
+	case hard.Err() != nil || bytes.Contains(res.Output, []byte("panic: test timed out after")):
+		res.Kind = KindHang
+	}
+	return res, nil
+}
+
+// missingDirs returns the directories from dir down to leaf that do not
+// exist yet, deepest first, so they can be removed again afterwards.
+func missingDirs(dir, leaf string) []string {
+	var out []string
+	for d := leaf; d != dir && strings.HasPrefix(d, dir); d = filepath.Dir(d) {
+		if dirExists(d) {
+			break
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// cleanStale removes replay files left by fuzzrun processes that no longer
+// run (killed before their cleanup ran): left in place they would make the
+// package's go test fail.
+func cleanStale(fuzzDir string) {
+	ents, err := os.ReadDir(fuzzDir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), replayPrefix)
+		if !ok {
+			continue
+		}
+		pidStr, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || !alive(pid) {
+			os.Remove(filepath.Join(fuzzDir, e.Name()))
+		}
+	}
+}
+
+// alive reports whether a process with pid exists.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

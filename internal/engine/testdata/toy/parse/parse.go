@@ -1,0 +1,23 @@
+// Package parse is a toy parser with planted bugs for the engine's tests.
+package parse
+
+import "bytes"
+
+// Parse panics on inputs longer than 3 bytes starting with "BUG", loops
+// forever on ones starting with "HANG", and allocates without bound on ones
+// starting with "OOM".
+func Parse(b []byte) int {
+	switch {
+	case len(b) > 3 && bytes.HasPrefix(b, []byte("BUG")):
+		panic("parse: planted bug")
+	case len(b) > 4 && bytes.HasPrefix(b, []byte("HANG")):
+		for {
+		}
+	case len(b) > 3 && bytes.HasPrefix(b, []byte("OOM")):
+		var keep [][]byte
+		for {
+			keep = append(keep, bytes.Repeat([]byte{1}, 1<<20))
+		}
+	}
+	return bytes.Count(b, []byte("x"))
+}

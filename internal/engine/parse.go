@@ -11,14 +11,14 @@ import (
 type EventKind int
 
 const (
-	EventNone     EventKind = iota
-	EventBaseline           // gathering baseline coverage: Done/Total
-	EventFuzzing            // baseline done, now fuzzing with Workers workers
-	EventProgress           // elapsed/execs/new interesting line
-	EventFail               // "--- FAIL: Name": the target failed
-	EventCrashFile          // "Failing input written to Path"
-	EventUnexpected         // a worker died: "fuzzing process hung or terminated unexpectedly"
-	EventNoCoverage         // the binary lacks coverage instrumentation
+	EventNone       EventKind = iota
+	EventBaseline             // gathering baseline coverage: Done/Total
+	EventFuzzing              // baseline done, now fuzzing with Workers workers
+	EventProgress             // elapsed/execs/new interesting line
+	EventFail                 // "--- FAIL: Name": the target failed
+	EventCrashFile            // "Failing input written to Path"
+	EventUnexpected           // a worker died: "fuzzing process hung or terminated unexpectedly"
+	EventNoCoverage           // the binary lacks coverage instrumentation
 )
 
 // Event is one parsed output line. Only the fields of its Kind are set.

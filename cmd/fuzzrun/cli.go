@@ -30,6 +30,7 @@ type command interface {
 func commands() []command {
 	return []command{
 		// Verbs register here, one line each.
+		&listCmd{},
 	}
 }
 

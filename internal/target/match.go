@@ -83,8 +83,8 @@ func (e *NoMatchError) Error() string {
 	return fmt.Sprintf("no fuzz target matches %q; nearest: %s (run 'fuzzrun list' for all)", e.Pattern, strings.Join(e.Nearest, ", "))
 }
 
-// Nearest returns the IDs of up to n targets whose name or ID is closest to
-// s by edit distance, ignoring case.
+// Nearest returns the IDs of up to n targets whose name (with or without
+// its Fuzz prefix) or ID is closest to s by edit distance, ignoring case.
 func Nearest(targets []Target, s string, n int) []string {
 	type scored struct {
 		id string
@@ -93,7 +93,8 @@ func Nearest(targets []Target, s string, n int) []string {
 	low := strings.ToLower(s)
 	var all []scored
 	for _, t := range targets {
-		d := min(distance(low, strings.ToLower(t.Name)), distance(low, strings.ToLower(t.ID())))
+		name := strings.ToLower(t.Name)
+		d := min(distance(low, name), distance(low, strings.TrimPrefix(name, "fuzz")), distance(low, strings.ToLower(t.ID())))
 		all = append(all, scored{t.ID(), d})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })

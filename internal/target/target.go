@@ -5,7 +5,9 @@
 package target
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -67,3 +69,20 @@ func (e *ModuleError) Error() string {
 }
 
 func (e *ModuleError) Unwrap() error { return e.Err }
+
+// FindModuleRoot returns the first ancestor of dir (or dir itself) that
+// holds a go.mod, as an absolute path.
+func FindModuleRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !st.IsDir() {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", &ModuleError{Dir: abs, Err: errors.New("no go.mod in it or any parent")}
+		}
+	}
+}

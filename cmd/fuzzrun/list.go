@@ -15,8 +15,10 @@ type listCmd struct {
 	json bool
 }
 
-func (*listCmd) Name() string     { return "list" }
-func (*listCmd) Synopsis() string { return "list the module's fuzz targets with their package and corpus format" }
+func (*listCmd) Name() string { return "list" }
+func (*listCmd) Synopsis() string {
+	return "list the module's fuzz targets with their package and corpus format"
+}
 func (*listCmd) Usage() string {
 	return `[-json] [pattern...]
 

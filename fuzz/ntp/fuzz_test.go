@@ -15,3 +15,13 @@ func FuzzExtensionFields(f *testing.F) {
 	harness.Seed(f, "ntp-ef")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ExtensionFields) })
 }
+
+func FuzzClient(f *testing.F) {
+	harness.Seed(f, "ntp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client) })
+}
+
+func FuzzDifferential(f *testing.F) {
+	harness.Seed(f, "ntp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Differential) })
+}

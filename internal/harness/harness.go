@@ -65,11 +65,18 @@ func LoadCorpus(format string) ([]corpus.Seed, error) {
 	return corpus.Dir{Root: root, Format: format}.Seeds()
 }
 
-// Check runs body on data and fails t with the error body returns. A panic is
-// left to propagate, so the fuzzing engine records it with its stack.
+// Check runs body on data and fails t with the error body returns. A panic
+// propagates with its original value, so the fuzzing engine records it with
+// its stack, unless its exact signature is in the crash store's suppression
+// list (crashers/suppressions.txt): then, like an oracle violation with a
+// suppressed signature, the input is skipped (see suppress.go).
 func Check(t T, data []byte, body func([]byte) error) {
 	t.Helper()
+	defer guard(t)
 	if err := body(data); err != nil {
+		if skipViolation(t, err) {
+			return
+		}
 		t.Fatal(err)
 	}
 }

@@ -1,0 +1,103 @@
+// Package schedule decides which fuzz target a free worker runs next and for
+// how long. It is pure: the runner feeds it the state of every target and
+// the time left, so the policy is table-tested without running anything.
+//
+// The policy: fuzzing time is cut into slices. Every target gets a first
+// slice before any gets a second; after that, the free worker goes to the
+// target with the best (new inputs in its last slice + 1) / time fuzzed so
+// far, so targets still finding new coverage get more time, plateaued ones
+// keep getting some, and the least-fuzzed catch up. A per-target budget
+// replaces slicing: each target runs once for its whole budget (and again
+// for what is left after a crash).
+package schedule
+
+import "time"
+
+// Target is the scheduler's view of one target.
+type Target struct {
+	Fuzzed  time.Duration // fuzzing time given so far in this run
+	Slices  int           // slices started so far
+	LastNew int           // new inputs its last finished slice found
+	Running bool          // a worker is fuzzing it now
+	Done    bool          // retired: it cannot be fuzzed (a failing seed, a build error)
+	// Budget is the per-target fuzzing budget; 0 means the run has a total
+	// budget instead.
+	Budget time.Duration
+}
+
+// Config tunes the slices.
+type Config struct {
+	Slice    time.Duration // the length of a slice under a total budget
+	MinSlice time.Duration // a slice shorter than this is not worth a process start
+}
+
+// Next picks the target a free worker should fuzz next and the slice
+// length. remaining is the wall-clock time left in the run (a negative value
+// means no total limit). ok is false when nothing should start: every
+// target is running, retired or out of budget, or too little time is left.
+func Next(ts []Target, remaining time.Duration, cfg Config) (idx int, d time.Duration, ok bool) {
+	unlimited := remaining < 0
+	if !unlimited && remaining < cfg.MinSlice {
+		return -1, 0, false
+	}
+	best, bestScore := -1, -1.0
+	for i, t := range ts {
+		if t.Running || t.Done {
+			continue
+		}
+		if t.Budget > 0 && t.Budget-t.Fuzzed < cfg.MinSlice {
+			continue
+		}
+		if t.Slices == 0 {
+			best = i
+			break
+		}
+		if s := score(t); s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	if best < 0 {
+		return -1, 0, false
+	}
+	t := ts[best]
+	d = cfg.Slice
+	if t.Budget > 0 {
+		d = t.Budget - t.Fuzzed
+	}
+	if !unlimited && d > remaining {
+		d = remaining
+	}
+	if d <= 0 {
+		return -1, 0, false
+	}
+	return best, d, true
+}
+
+// score ranks a target that has had a slice: higher runs first.
+func score(t Target) float64 {
+	fuzzed := max(t.Fuzzed, time.Second).Seconds()
+	return float64(t.LastNew+1) / fuzzed
+}
+
+// Bounds of SliceLength.
+const (
+	MinSliceLength = 15 * time.Second
+	MaxSliceLength = 10 * time.Minute
+)
+
+// SliceLength is the slice for a run of total wall time over n targets on
+// workers concurrent processes. When every target has its own worker there
+// is nothing to share, so one slice is the whole run (no process restarts,
+// no repeated baseline coverage passes). Otherwise each target's fair share
+// is cut into about three slices, so time can move to productive targets,
+// within [MinSliceLength, MaxSliceLength].
+func SliceLength(total time.Duration, n, workers int) time.Duration {
+	if n <= 0 || workers <= 0 {
+		return total
+	}
+	if n <= workers {
+		return total
+	}
+	share := total * time.Duration(workers) / time.Duration(n)
+	return min(max(share/3, MinSliceLength), MaxSliceLength, total)
+}

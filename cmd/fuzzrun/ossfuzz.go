@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/ossfuzz"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// ossFuzzCmd generates the OSS-Fuzz and ClusterFuzzLite files from the
+// discovered targets, writes the build-time seeds, and converts inputs
+// between libFuzzer's encoding and Go's.
+type ossFuzzCmd struct {
+	check     bool
+	seeds     string
+	toGo      string
+	toLibFuzz string
+	fuzzer    string
+	out       string
+	project   string
+	repo      string
+}
+
+func (*ossFuzzCmd) Name() string { return "oss-fuzz" }
+func (*ossFuzzCmd) Synopsis() string {
+	return "generate OSS-Fuzz/ClusterFuzzLite files, seed zips, and convert test cases"
+}
+func (*ossFuzzCmd) Usage() string {
+	return `[-check] | -seeds DIR | -to-go TESTCASE [-fuzzer NAME] [-o FILE] | -to-libfuzzer FILE [-o FILE]
+
+With no mode flag, writes oss-fuzz/projects/<name>/{build.sh,Dockerfile,project.yaml},
+.clusterfuzzlite/{build.sh,Dockerfile,project.yaml} and
+.github/workflows/{cflite_pr.yml,cflite_batch.yml} from the discovered targets,
+one compile_native_go_fuzzer line per target that declares a corpus format
+(fuzz tests of fuzzrun's own code are left out); -check reports stale files and
+targets that compile_native_go_fuzzer could not build.
+
+-seeds DIR writes <fuzzer>_seed_corpus.zip, <fuzzer>.dict and <fuzzer>.options
+for every target (build.sh runs it with $OUT).
+
+-to-go decodes an OSS-Fuzz or ClusterFuzzLite test case (go-fuzz-headers
+encoding) into a 'go test fuzz v1' file: to stdout, to -o, or with -fuzzer
+into crashers/_incoming/<FuzzXxx>/ for 'fuzzrun triage'. -to-libfuzzer encodes
+a Go corpus file or a raw seed the other way, to stdout or -o.`
+}
+
+func (c *ossFuzzCmd) Flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.check, "check", false, "fail if the generated files are out of date with the targets")
+	fs.StringVar(&c.seeds, "seeds", "", "write every fuzzer's seed corpus zip, dictionary and options into `DIR`")
+	fs.StringVar(&c.toGo, "to-go", "", "convert the libFuzzer test case `FILE` into a Go corpus file")
+	fs.StringVar(&c.toLibFuzz, "to-libfuzzer", "", "convert the Go corpus file or raw seed `FILE` into a libFuzzer input")
+	fs.StringVar(&c.fuzzer, "fuzzer", "", "with -to-go: the OSS-Fuzz fuzzer `NAME` (or FuzzXxx) that crashed; files it for triage")
+	fs.StringVar(&c.out, "o", "", "with -to-go or -to-libfuzzer: write to `FILE` instead of stdout")
+	fs.StringVar(&c.project, "project", "", "OSS-Fuzz project `name` (default: the last element of the module path)")
+	fs.StringVar(&c.repo, "repo", "", "git `URL` OSS-Fuzz clones (default: https:// and the module path)")
+}
+
+func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
+	if len(args) > 0 {
+		return &usageError{"oss-fuzz takes no arguments; it exports every target"}
+	}
+	modes := 0
+	for _, on := range []bool{c.check, c.seeds != "", c.toGo != "", c.toLibFuzz != ""} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return &usageError{"-check, -seeds, -to-go and -to-libfuzzer are exclusive"}
+	}
+	if c.fuzzer != "" && c.toGo == "" {
+		return &usageError{"-fuzzer goes with -to-go"}
+	}
+	if c.out != "" && c.toGo == "" && c.toLibFuzz == "" {
+		return &usageError{"-o goes with -to-go or -to-libfuzzer"}
+	}
+	if c.out != "" && c.fuzzer != "" {
+		return &usageError{"-o and -fuzzer both choose where -to-go writes; give one"}
+	}
+	switch {
+	case c.toLibFuzz != "":
+		return c.runToLibFuzzer(cli)
+	case c.toGo != "":
+		return c.runToGo(cli)
+	}
+	root, p, fuzzers, err := c.load(cli)
+	if err != nil {
+		return err
+	}
+	if c.seeds != "" {
+		written, err := ossfuzz.WriteSeeds(c.seeds, filepath.Join(root, "corpus"), fuzzers)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cli.Stdout, "wrote %d files for %d fuzzers to %s\n", len(written), len(fuzzers), c.seeds)
+		return nil
+	}
+	if err := ossfuzz.ReadMaintainers(root, &p); err != nil {
+		return err
+	}
+	files, err := ossfuzz.Files(p, fuzzers)
+	if err != nil {
+		return err
+	}
+	// The files do not depend on whether the targets build, so they are
+	// written (or checked) first and build problems reported after.
+	var problems []string
+	if c.check {
+		stale, err := ossfuzz.Stale(root, files)
+		if err != nil {
+			return err
+		}
+		if len(stale) > 0 {
+			problems = append(problems, fmt.Sprintf("out of date with the %d targets: %s; run 'fuzzrun oss-fuzz' and commit the result",
+				len(fuzzers), strings.Join(stale, ", ")))
+		}
+	} else {
+		changed, err := ossfuzz.Write(root, files)
+		if err != nil {
+			return err
+		}
+		for _, path := range changed {
+			fmt.Fprintf(cli.Stdout, "wrote %s\n", path)
+		}
+		fmt.Fprintf(cli.Stdout, "%d targets, %d files changed\n", len(fuzzers), len(changed))
+	}
+	for _, f := range fuzzers {
+		if err := ossfuzz.CheckBuildable(f); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	if c.check {
+		fmt.Fprintf(cli.Stdout, "OSS-Fuzz and ClusterFuzzLite files are up to date with %d targets, all buildable\n", len(fuzzers))
+	}
+	return nil
+}
+
+// load discovers the module's targets and names them for OSS-Fuzz.
+func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []ossfuzz.Fuzzer, err error) {
+	root, err = filepath.Abs(cli.Dir)
+	if err != nil {
+		return "", p, nil, err
+	}
+	modPath, err := target.ModulePath(root)
+	if err != nil {
+		return "", p, nil, err
+	}
+	targets, err := target.Discover(root)
+	if err != nil {
+		return "", p, nil, err
+	}
+	if len(targets) == 0 {
+		return "", p, nil, fmt.Errorf("no fuzz tests found under %s", root)
+	}
+	// The suite's targets are those that seed from a corpus format; a fuzz
+	// test without one checks fuzzrun's own code and stays out of OSS-Fuzz.
+	var ts []ossfuzz.Target
+	for _, t := range targets {
+		if t.Format != "" {
+			ts = append(ts, ossfuzz.Target{Func: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(root), Format: t.Format})
+		}
+	}
+	if len(ts) == 0 {
+		return "", p, nil, fmt.Errorf("none of the %d fuzz tests under %s declares a corpus format (harness.Seed or //daemonfuzz:corpus), so none is exported", len(targets), root)
+	}
+	fuzzers, err = ossfuzz.Fuzzers(modPath, ts)
+	if err != nil {
+		return "", p, nil, err
+	}
+	p = ossfuzz.Project{Name: c.project, Repo: c.repo}
+	if p.Name == "" {
+		p.Name = modPath[strings.LastIndex(modPath, "/")+1:]
+	}
+	if p.Repo == "" {
+		p.Repo = "https://" + modPath
+	}
+	return root, p, fuzzers, nil
+}
+
+// runToGo decodes a libFuzzer test case into a Go corpus file.
+func (c *ossFuzzCmd) runToGo(cli *CLI) error {
+	data, err := os.ReadFile(c.toGo)
+	if err != nil {
+		return err
+	}
+	arg, err := ossfuzz.DecodeBytes(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.toGo, err)
+	}
+	gofile := corpus.FormatGoFile(arg)
+	dest := c.out
+	if c.fuzzer != "" {
+		_, _, fuzzers, err := c.load(cli)
+		if err != nil {
+			return err
+		}
+		f, err := ossfuzz.Lookup(fuzzers, c.fuzzer)
+		if err != nil {
+			return err
+		}
+		root, _ := filepath.Abs(cli.Dir)
+		// go test names a corpus file by the SHA-256 of its text.
+		dest = filepath.Join(root, "crashers", "_incoming", f.Func, corpus.Name(gofile))
+	}
+	if dest == "" {
+		_, err := cli.Stdout.Write(gofile)
+		return err
+	}
+	if err := atomicfile.Write(dest, gofile, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Stdout, "%s: %d-byte input → %s\n", c.toGo, len(arg), dest)
+	return nil
+}
+
+// runToLibFuzzer encodes a Go corpus file, or a raw seed, as a libFuzzer input.
+func (c *ossFuzzCmd) runToLibFuzzer(cli *CLI) error {
+	data, err := os.ReadFile(c.toLibFuzz)
+	if err != nil {
+		return err
+	}
+	arg := data
+	if corpus.IsGoFile(data) {
+		if arg, err = corpus.ParseGoFile(data); err != nil {
+			return fmt.Errorf("%s: %w", c.toLibFuzz, err)
+		}
+	}
+	enc := ossfuzz.EncodeBytes(arg)
+	if c.out == "" {
+		_, err := cli.Stdout.Write(enc)
+		return err
+	}
+	return atomicfile.Write(c.out, enc, 0o644)
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/ossfuzz"
+)
+
+// repoRoot is the daemonfuzz module, two levels up from this package.
+const repoRoot = "../.."
+
+// TestOSSFuzzFilesUpToDate regenerates the OSS-Fuzz and ClusterFuzzLite
+// files from the targets discovered now, in a temporary directory, and
+// compares them with the checked-in ones: adding, removing or renaming a
+// target without running 'fuzzrun oss-fuzz' fails here.
+func TestOSSFuzzFilesUpToDate(t *testing.T) {
+	c := &ossFuzzCmd{}
+	root, p, fuzzers, err := c.load(&CLI{Dir: repoRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ossfuzz.ReadMaintainers(root, &p); err != nil {
+		t.Fatal(err)
+	}
+	files, err := ossfuzz.Files(p, fuzzers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	if _, err := ossfuzz.Write(tmp, files); err != nil {
+		t.Fatal(err)
+	}
+	for rel := range files {
+		fresh, err := os.ReadFile(filepath.Join(tmp, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil || !bytes.Equal(old, fresh) {
+			t.Errorf("%s is out of date with the %d targets (%v); run 'go run ./cmd/fuzzrun oss-fuzz' and commit it", rel, len(fuzzers), err)
+		}
+	}
+}
+
+// TestOSSFuzzTargetsBuildable checks every exported target against what
+// compile_native_go_fuzzer needs to find and rewrite its fuzz test.
+func TestOSSFuzzTargetsBuildable(t *testing.T) {
+	_, _, fuzzers, err := (&ossFuzzCmd{}).load(&CLI{Dir: repoRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fuzzers {
+		if err := ossfuzz.CheckBuildable(f); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestOSSFuzzConvert(t *testing.T) {
+	dir := t.TempDir()
+	payload := []byte("\x00\x01 a DHCP-ish packet")
+	gofile := filepath.Join(dir, "seed")
+	if err := os.WriteFile(gofile, corpus.FormatGoFile(payload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	enc := filepath.Join(dir, "testcase")
+	run := func(args ...string) (string, int) {
+		var out, errb bytes.Buffer
+		code := (&CLI{Stdout: &out, Stderr: &errb, Dir: repoRoot}).Main(context.Background(), args)
+		return out.String() + errb.String(), code
+	}
+	if out, code := run("oss-fuzz", "-to-libfuzzer", gofile, "-o", enc); code != 0 {
+		t.Fatalf("-to-libfuzzer: exit %d: %s", code, out)
+	}
+	out, code := run("oss-fuzz", "-to-go", enc)
+	if code != 0 {
+		t.Fatalf("-to-go: exit %d: %s", code, out)
+	}
+	if got, err := corpus.ParseGoFile([]byte(out)); err != nil || !bytes.Equal(got, payload) {
+		t.Errorf("round trip gave %q, %v; want %q", got, err, payload)
+	}
+	short := filepath.Join(dir, "short")
+	os.WriteFile(short, []byte{0, 0, 1}, 0o644)
+	if out, code := run("oss-fuzz", "-to-go", short); code != exitError || !strings.Contains(out, "never reaches the target") {
+		t.Errorf("a 3-byte test case: exit %d, %s", code, out)
+	}
+	if out, code := run("oss-fuzz", "-check", "-seeds", dir); code != exitUsage {
+		t.Errorf("-check with -seeds: exit %d, %s; want a usage error", code, out)
+	}
+}

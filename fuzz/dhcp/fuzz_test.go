@@ -20,3 +20,13 @@ func FuzzExchange4(f *testing.F) {
 	harness.Seed(f, "dhcp-exchange4")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Exchange4) })
 }
+
+func FuzzV6Wire(f *testing.F) {
+	harness.Seed(f, "dhcpv6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V6Wire) })
+}
+
+func FuzzLabel(f *testing.F) {
+	harness.Seed(f, "dhcp-label")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Label) })
+}

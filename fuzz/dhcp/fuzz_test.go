@@ -30,3 +30,8 @@ func FuzzLabel(f *testing.F) {
 	harness.Seed(f, "dhcp-label")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Label) })
 }
+
+func FuzzServer6(f *testing.F) {
+	harness.Seed(f, "dhcpv6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server6) })
+}

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -90,18 +89,7 @@ func (d Dir) appendManifest(p Provenance) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	entries = append(entries, p)
-	sort.Slice(entries, func(i, j int) bool { return entries[i].File < entries[j].File })
-	var b strings.Builder
-	for _, e := range entries {
-		line, err := json.Marshal(e)
-		if err != nil {
-			return err
-		}
-		b.Write(line)
-		b.WriteByte('\n')
-	}
-	return atomicfile.Write(d.ManifestPath(), []byte(b.String()), 0o644)
+	return d.WriteManifest(append(entries, p))
 }
 
 // Manifest reads the provenance records of the format.

@@ -146,7 +146,7 @@ func TestTCPNTSKEStream(t *testing.T) {
 func TestTruncated(t *testing.T) {
 	pkts := udpMix(t, layers.LinkTypeEthernet)[:3]
 	full := writePcap(t, pkts)
-	lastStart := len(full) - 16 - len(pkts[2].frame)
+	lastStart := len(full) - 16 - len(pkts[2].Frame)
 	for _, cut := range []int{len(full) - 3, lastStart + 10} {
 		out, _, st, err := readAll(t, full[:cut])
 		var te *TruncatedError

@@ -25,3 +25,13 @@ func FuzzDifferential(f *testing.F) {
 	harness.Seed(f, "ntp")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Differential) })
 }
+
+func FuzzChrony(f *testing.F) {
+	harness.Seed(f, "chrony")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Chrony) })
+}
+
+func FuzzControl(f *testing.F) {
+	harness.Seed(f, "ntp-control")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Control) })
+}

@@ -17,11 +17,14 @@ type packetConn struct {
 	closed chan struct{}
 	once   sync.Once
 
-	mu  sync.Mutex
-	out []datagram
-	// onRead, if set, is called each time the reader asks for the next
-	// datagram, i.e. when it has finished with the previous one.
-	onRead func()
+	// consumed, if not nil, receives one value per datagram handed to the
+	// reader, when the reader comes back for the next one: the code under
+	// test has then finished with it, whatever it decided.
+	consumed chan struct{}
+
+	mu     sync.Mutex
+	out    []datagram
+	handed bool // a datagram was returned and the reader has not come back
 	// onWrite, if set, is called after each datagram is written.
 	onWrite func(datagram)
 }
@@ -40,13 +43,16 @@ func newPacketConn(local net.Addr) *packetConn {
 // datagram or the conn is closed.
 func (c *packetConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	c.mu.Lock()
-	onRead := c.onRead
-	c.mu.Unlock()
-	if onRead != nil {
-		onRead()
+	if c.handed && c.consumed != nil {
+		c.consumed <- struct{}{}
 	}
+	c.handed = false
+	c.mu.Unlock()
 	select {
 	case d := <-c.in:
+		c.mu.Lock()
+		c.handed = true
+		c.mu.Unlock()
 		return copy(b, d.data), d.addr, nil
 	case <-c.closed:
 		return 0, nil, net.ErrClosed

@@ -35,3 +35,8 @@ func FuzzServer6(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server6) })
 }
+
+func FuzzClient4(f *testing.F) {
+	harness.Seed(f, "dhcp-client4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client4) })
+}

@@ -10,3 +10,13 @@ func FuzzWire(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Wire) })
 }
+
+func FuzzRR(f *testing.F) {
+	harness.Seed(f, "dns-zone")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, RR) })
+}
+
+func FuzzZone(f *testing.F) {
+	harness.Seed(f, "dns-zone")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Zone) })
+}

@@ -1,6 +1,7 @@
 package dnsfuzz
 
 import (
+	"encoding/base32"
 	"errors"
 	"reflect"
 	"strings"
@@ -26,10 +27,11 @@ type knownBug struct {
 // knownBugs of github.com/miekg/dns v1.1.73.
 var knownBugs = []knownBug{{
 	id: "FuzzWire/14465593f2dbe5b4",
-	summary: "rdata that ends early (RDLENGTH 0, or the message ends inside it) unpacks " +
-		"with zero-valued trailing fields; Pack writes an empty domain name as zero " +
-		"bytes (meant for UPDATE records) but the numbers after it in full, so the " +
-		"repacked rdata is misaligned and Unpack rejects it (SOA.Minttl overflow)",
+	summary: "Pack writes an empty domain name as zero bytes (meant for UPDATE records " +
+		"without rdata). Empty names arise from rdata that ends early (RDLENGTH 0, or " +
+		"the message ends inside it: Unpack leaves trailing fields zero) and from " +
+		"NewRR text with a blank owner and no origin; the numbers after such a name " +
+		"are still packed in full, so the output is misaligned and Unpack rejects it",
 	strip: stripShortRdata,
 }, {
 	id: "FuzzWire/25d76c2aa8bee853",
@@ -37,14 +39,54 @@ var knownBugs = []knownBug{{
 		"through the presentation-escape decoder, so a backslash byte on the wire " +
 		"is dropped and the byte after it changes meaning",
 	strip: stripOctetBackslash,
+}, {
+	id: "FuzzRR/9ad76e702cc166af",
+	summary: "AMTRELAY pack and unpack switch on GatewayType without masking the " +
+		"discovery bit (0x80) that the text parser and String honour, so a relay " +
+		"with D=1 loses its address or host name on the wire",
+	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			r, ok := rr.(*dns.AMTRELAY)
+			return ok && r.GatewayType&0x80 != 0 && r.GatewayType&0x7f != 0
+		})
+	},
+}, {
+	id: "FuzzZone/4f17917bb919cbd9",
+	summary: "the CAA parser accepts a quoted tag holding blanks and quotes " +
+		"(RFC 8659 allows only letters and digits) and String prints it bare, " +
+		"so the String form does not parse",
+	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			r, ok := rr.(*dns.CAA)
+			return ok && strings.IndexFunc(r.Tag, func(c rune) bool {
+				return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+			}) >= 0
+		})
+	},
+}, {
+	id: "FuzzRR/d5f1e7fbc4bb594b",
+	summary: "the NSEC3 text parser sets HashLength to 20 whatever the length of the " +
+		"next hashed owner name it parses; Pack writes both, so the type bitmap is " +
+		"misaligned and Unpack rejects the record",
+	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			r, ok := rr.(*dns.NSEC3)
+			if !ok {
+				return false
+			}
+			next, err := base32.HexEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(r.NextDomain))
+			return err == nil && len(next) != int(r.HashLength)
+		})
+	},
 }}
 
 // stripShortRdata removes the records that were unpacked from an empty
 // rdata (Unpack keeps the wire RDLENGTH in the header) or hold an empty
-// domain name in their rdata, which only a short rdata produces.
+// owner or rdata domain name.
 func stripShortRdata(m *dns.Msg) (*dns.Msg, bool) {
 	return stripRRs(m, func(rr dns.RR) bool {
-		return rr.Header().Rdlength == 0 && dns.Len(rr) > dns.Len(rr.Header()) || hasEmptyName(rr)
+		return rr.Header().Rdlength == 0 && dns.Len(rr) > dns.Len(rr.Header()) ||
+			rr.Header().Name == "" || hasEmptyName(rr)
 	})
 }
 

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/minimize"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/triage"
+)
+
+// minimizeCmd shrinks crashers while they keep their signature.
+type minimizeCmd struct {
+	target  string
+	out     string
+	budget  time.Duration
+	workers int
+	timeout time.Duration
+	memMB   int
+	all     bool
+	noStore bool
+}
+
+func (*minimizeCmd) Name() string { return "minimize" }
+func (*minimizeCmd) Synopsis() string {
+	return "shrink a crasher while it keeps crashing with the same signature"
+}
+func (*minimizeCmd) Usage() string {
+	return `[flags] FILE -target T | <target>/<id>... | -all
+
+With FILE and -target, minimises an input from any source (a Go fuzz corpus
+file or raw bytes, for example a CI artifact), writes the result to -o
+(default FILE.min, raw bytes) and records the crash in the store. With
+stored crashes (or -all: every stored crash not yet minimised), minimises
+each in place: the result becomes its reproducer, the original is kept.
+
+Minimisation replays candidates (delta debugging over bytes, truncation,
+zeroing), -workers at a time, within -budget per crasher.`
+}
+
+func (c *minimizeCmd) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.target, "target", "", "the target FILE crashes (a pattern as in 'fuzzrun list')")
+	fs.StringVar(&c.out, "o", "", "where to write the minimised FILE (default FILE.min)")
+	fs.DurationVar(&c.budget, "budget", 2*time.Minute, "time budget per crasher")
+	fs.IntVar(&c.workers, "workers", runtime.NumCPU(), "replays run at once")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-replay deadline (a hang's candidates run this long)")
+	fs.IntVar(&c.memMB, "mem", 2048, "per-replay memory limit in MiB (0: none)")
+	fs.BoolVar(&c.all, "all", false, "minimise every stored crash not yet minimised")
+	fs.BoolVar(&c.noStore, "no-store", false, "with FILE: do not record the crash in the store")
+}
+
+func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
+	store, err := openStore(cli.Dir)
+	if err != nil {
+		return err
+	}
+	tr := &triage.Triager{Store: store, Timeout: c.timeout, MemLimitMB: c.memMB}
+	defer tr.Close()
+	opts := minimize.Options{Workers: c.workers, Budget: c.budget}
+	if c.target != "" {
+		if len(args) != 1 {
+			return &usageError{"-target takes exactly one FILE"}
+		}
+		return c.minimizeFile(ctx, cli, tr, args[0], opts)
+	}
+	var entries []crashstore.Entry
+	var errs []error
+	switch {
+	case c.all && len(args) == 0:
+		all, lerrs := store.List()
+		errs = lerrs
+		for _, e := range all {
+			if !e.Crash.Minimized && e.Crash.Status != report.StatusFixed {
+				entries = append(entries, e)
+			}
+		}
+	case len(args) > 0 && !c.all:
+		entries, errs = selectEntries(store, args)
+	default:
+		return &usageError{"give FILE -target T, stored crashes, or -all"}
+	}
+	for _, e := range entries {
+		m, err := tr.MinimizeEntry(ctx, e, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		printMinimized(cli, e.Crash.StoreKey(), m)
+	}
+	for _, err := range errs {
+		fmt.Fprintf(cli.Stderr, "fuzzrun minimize: %v\n", err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d crashers not minimised (above)", len(errs))
+	}
+	return nil
+}
+
+func (c *minimizeCmd) minimizeFile(ctx context.Context, cli *CLI, tr *triage.Triager, file string, opts minimize.Options) error {
+	input, err := triage.ReadInput(file)
+	if err != nil {
+		return err
+	}
+	all, err := target.Discover(tr.Store.ModuleRoot)
+	if err != nil {
+		return err
+	}
+	ts, err := target.Match(all, []string{c.target})
+	if err != nil {
+		return err
+	}
+	if len(ts) != 1 {
+		return &usageError{fmt.Sprintf("-target %q matches %d targets; name one (pkgdir:FuzzXxx)", c.target, len(ts))}
+	}
+	t := ts[0]
+	m, err := tr.MinimizeInput(ctx, t, input, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	out := c.out
+	if out == "" {
+		out = file + ".min"
+	}
+	if err := atomicfile.Write(out, m.Input, 0o644); err != nil {
+		return err
+	}
+	printMinimized(cli, file, m)
+	fmt.Fprintf(cli.Stdout, "wrote %s\n", out)
+	if c.noStore {
+		return nil
+	}
+	e, isNew, err := tr.Store.Record(crashstore.Observation{
+		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
+		Input: input, Output: m.Output, Source: "fuzzrun minimize " + file,
+	})
+	if err != nil {
+		return err
+	}
+	if len(m.Input) < e.Crash.Input.Size || !e.Crash.Minimized {
+		if err := e.SetReproducer(m.Input, m.Output); err != nil {
+			return err
+		}
+	}
+	state := "added to"
+	if !isNew {
+		state = "already in"
+	}
+	fmt.Fprintf(cli.Stdout, "%s the store as %s\n", state, e.Crash.StoreKey())
+	return nil
+}
+
+func printMinimized(cli *CLI, name string, m triage.Minimized) {
+	done := ""
+	if !m.Complete {
+		done = " (budget spent; run again to continue)"
+	}
+	fmt.Fprintf(cli.Stdout, "%s: %s [%s]: %d -> %d bytes in %d replays, %s%s\n",
+		name, m.Crash.Title(""), m.Crash.Sig.ID(), m.Before, len(m.Input), m.Runs, m.Elapsed.Round(time.Millisecond), done)
+}

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/triage"
+)
+
+// triageCmd ingests crashers/_incoming and replays every stored crasher to
+// set its status.
+type triageCmd struct {
+	attempts   int
+	timeout    time.Duration
+	memMB      int
+	verbose    bool
+	noIngest   bool
+	suppress   string
+	unsuppress string
+}
+
+func (*triageCmd) Name() string { return "triage" }
+func (*triageCmd) Synopsis() string {
+	return "replay stored crashers against the current code and mark them open, fixed or flaky"
+}
+func (*triageCmd) Usage() string {
+	return `[flags] [crash...]
+
+Triage first records every crasher left in crashers/_incoming/<FuzzXxx>/
+(a Go corpus file or raw bytes, with go test's output beside it as
+<file>.log), then replays each stored crasher (or the ones named, as
+<target>/<id>, an id, or a crash directory) and sets its status:
+open (the first replay reproduces its signature), flaky (a later one does),
+fixed (none of -attempts does; the dependency versions it was fixed with are
+recorded). A replay that crashes differently is stored as its own crash.
+
+-suppress ID adds a signature to crashers/suppressions.txt, so fuzzing
+continues past that exact crash (use it for a known, reported bug in a
+dependency); -unsuppress ID removes it.
+
+Exit status 3 when open or flaky crashes remain.`
+}
+
+func (c *triageCmd) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.attempts, "attempts", 3, "replays before a crasher counts as fixed")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-replay deadline; running past it is a hang")
+	fs.IntVar(&c.memMB, "mem", 2048, "per-replay memory limit in MiB; passing it is an OOM (0: none)")
+	fs.BoolVar(&c.verbose, "v", false, "print each replay's output")
+	fs.BoolVar(&c.noIngest, "no-ingest", false, "leave crashers/_incoming alone")
+	fs.StringVar(&c.suppress, "suppress", "", "add this signature id to the suppression list and exit")
+	fs.StringVar(&c.unsuppress, "unsuppress", "", "remove this signature id from the suppression list and exit")
+}
+
+func (c *triageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
+	store, err := openStore(cli.Dir)
+	if err != nil {
+		return err
+	}
+	if c.suppress != "" || c.unsuppress != "" {
+		return c.setSuppressed(cli, store)
+	}
+	tr := &triage.Triager{Store: store, Attempts: c.attempts, Timeout: c.timeout, MemLimitMB: c.memMB}
+	defer tr.Close()
+	var failed []error
+	if !c.noIngest && len(args) == 0 {
+		for _, in := range tr.Ingest(ctx) {
+			rel := relTo(store.ModuleRoot, in.File)
+			if in.Err != nil {
+				failed = append(failed, in.Err)
+				continue
+			}
+			what := "duplicate of"
+			if in.New {
+				what = "new crash"
+			}
+			fmt.Fprintf(cli.Stdout, "ingested %s: %s %s %s\n", rel, what, in.Entry.Crash.StoreKey(), in.Entry.Crash.Title)
+		}
+	}
+	entries, errs := selectEntries(store, args)
+	failed = append(failed, errs...)
+	results := tr.Triage(ctx, entries)
+	open := 0
+	tw := tabwriter.NewWriter(cli.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CRASH\tWAS\tNOW\tREPLAYS\tTITLE")
+	for _, r := range results {
+		cr := r.Entry.Crash
+		if r.Err != nil {
+			failed = append(failed, r.Err)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t%s\n", cr.StoreKey(), r.Previous, "error", cr.Title)
+			continue
+		}
+		if cr.Status != report.StatusFixed {
+			open++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.Status, cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)
+		if r.Reclassified != nil {
+			fmt.Fprintf(tw, "\t\t\t\t  replays show it is %s %s\n", r.Reclassified.Crash.StoreKey(), r.Reclassified.Crash.Title)
+		}
+	}
+	tw.Flush()
+	if c.verbose {
+		c.printOutputs(ctx, cli.Stdout, tr, results)
+	}
+	for _, err := range failed {
+		fmt.Fprintf(cli.Stderr, "fuzzrun triage: %v\n", err)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case len(failed) > 0:
+		return fmt.Errorf("%d crashers could not be triaged (above); the others were", len(failed))
+	case open > 0:
+		return &findingsError{fmt.Sprintf("%d crashes still reproduce", open)}
+	}
+	return nil
+}
+
+// printOutputs replays each crash once more and prints what go test says.
+func (c *triageCmd) printOutputs(ctx context.Context, w io.Writer, tr *triage.Triager, results []triage.Result) {
+	for _, r := range results {
+		t, err := tr.TargetOf(r.Entry)
+		if err != nil {
+			continue
+		}
+		input, err := r.Entry.Input()
+		if err != nil {
+			continue
+		}
+		o, err := tr.Run(ctx, t, input)
+		if err != nil {
+			fmt.Fprintf(w, "\n=== %s: %v\n", r.Entry.Crash.StoreKey(), err)
+			continue
+		}
+		fmt.Fprintf(w, "\n=== %s (%s)\n%s", r.Entry.Crash.StoreKey(), t.ID(), o.Output)
+	}
+}
+
+func (c *triageCmd) setSuppressed(cli *CLI, store *crashstore.Store) error {
+	id, on := c.suppress, true
+	if id == "" {
+		id, on = c.unsuppress, false
+	}
+	reason := ""
+	if on {
+		e, err := store.Find(id)
+		if err != nil {
+			return fmt.Errorf("%w (only stored crashes can be suppressed)", err)
+		}
+		id, reason = e.Crash.ID, e.Crash.Title
+		if e.Crash.Issue != nil {
+			reason += " " + e.Crash.Issue.URL
+		}
+	}
+	if err := store.SetSuppressed(id, reason, on); err != nil {
+		return err
+	}
+	verb := "suppressed"
+	if !on {
+		verb = "no longer suppressed"
+	}
+	fmt.Fprintf(cli.Stdout, "%s %s in %s\n", id, verb, filepath.Join(store.Root, crashstore.SuppressionsFile))
+	return nil
+}
+
+// openStore opens the crash store of the module holding dir.
+func openStore(dir string) (*crashstore.Store, error) {
+	root, err := target.FindModuleRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return crashstore.Open(root), nil
+}
+
+// selectEntries returns the stored crashes args name (all when none) and
+// the errors of directories that did not load.
+func selectEntries(store *crashstore.Store, args []string) ([]crashstore.Entry, []error) {
+	if len(args) == 0 {
+		return store.List()
+	}
+	var out []crashstore.Entry
+	var errs []error
+	for _, a := range args {
+		e, err := findEntry(store, a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, errs
+}
+
+// findEntry resolves a crash named by directory path, <target>/<id>, or id.
+func findEntry(store *crashstore.Store, arg string) (crashstore.Entry, error) {
+	for _, p := range []string{arg, filepath.Join(store.Root, arg)} {
+		if st, err := os.Stat(filepath.Join(p, crashstore.ReportFile)); err == nil && !st.IsDir() {
+			return crashstore.Load(p)
+		}
+	}
+	if strings.Contains(arg, "/") {
+		p := filepath.Join(store.Root, arg)
+		if _, err := os.Stat(p); err == nil {
+			return crashstore.Load(p) // reports what is wrong with it
+		}
+		return crashstore.Entry{}, fmt.Errorf("no crash directory %s; 'fuzzrun report' lists the crashes", p)
+	}
+	return store.Find(arg)
+}
+
+func relTo(root, p string) string {
+	if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}

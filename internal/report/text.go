@@ -1,0 +1,35 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+)
+
+// Text writes crashes as a table, one line per crash.
+func Text(w io.Writer, crashes []*Crash) error {
+	if len(crashes) == 0 {
+		_, err := fmt.Fprintln(w, "no crashes stored")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTARGET\tSTATUS\tKIND\tCOUNT\tSIZE\tLAST SEEN\tTITLE")
+	for _, c := range crashes {
+		size := fmt.Sprint(c.Input.Size)
+		if !c.Minimized {
+			size += "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", c.ID, c.TargetID(), c.Status, c.Kind, c.Count, size, c.LastSeen.Format(time.DateOnly), c.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, c := range crashes {
+		if !c.Minimized {
+			_, err := fmt.Fprintln(w, "\n* not yet minimised ('fuzzrun minimize -all')")
+			return err
+		}
+	}
+	return nil
+}

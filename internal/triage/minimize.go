@@ -1,0 +1,95 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/minimize"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// Minimized is the outcome of minimising one crasher.
+type Minimized struct {
+	Crash   signature.Crash // what the input crashes as
+	Before  int             // bytes
+	Input   []byte          // the minimised input
+	Output  []byte          // go test's output for it
+	Runs    int
+	Elapsed time.Duration
+	// Complete is false when the budget ran out before a fixed point.
+	Complete bool
+}
+
+// MinimizeInput replays input against t to learn its signature, then
+// shrinks it while replays keep that exact signature.
+func (tr *Triager) MinimizeInput(ctx context.Context, t target.Target, input []byte, opts minimize.Options) (Minimized, error) {
+	o, err := tr.Run(ctx, t, input)
+	if err != nil {
+		return Minimized{}, err
+	}
+	if !o.Failed {
+		return Minimized{}, fmt.Errorf("the input does not crash %s with the current code; nothing to minimise", t.ID())
+	}
+	return tr.minimizeAs(ctx, t, input, o, opts)
+}
+
+// MinimizeEntry shrinks a stored crasher from its original input and, when
+// the result is new, makes it the entry's reproducer. It fails when the
+// crasher no longer reproduces its signature (triage it first).
+func (tr *Triager) MinimizeEntry(ctx context.Context, e crashstore.Entry, opts minimize.Options) (Minimized, error) {
+	t, err := tr.TargetOf(e)
+	if err != nil {
+		return Minimized{}, err
+	}
+	input, err := e.Input()
+	if err != nil {
+		return Minimized{}, &crashstore.Error{Path: e.File(crashstore.InputFile), Err: err}
+	}
+	o, err := tr.Run(ctx, t, input)
+	if err != nil {
+		return Minimized{}, err
+	}
+	if !o.Failed || o.Crash.Sig.ID() != e.Crash.ID {
+		return Minimized{}, fmt.Errorf("%s: the reproducer no longer crashes as %s with the current code; run 'fuzzrun triage' first", e.Path, e.Crash.ID)
+	}
+	m, err := tr.minimizeAs(ctx, t, input, o, opts)
+	if err != nil {
+		return m, err
+	}
+	if len(m.Input) < len(input) || !e.Crash.Minimized {
+		if err := e.SetReproducer(m.Input, m.Output); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// minimizeAs shrinks input while it crashes as first did.
+func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte, first Outcome, opts minimize.Options) (Minimized, error) {
+	want := first.Crash.Sig.ID()
+	test := func(ctx context.Context, cand []byte) (bool, error) {
+		o, err := tr.Run(ctx, t, cand)
+		if err != nil {
+			return false, err
+		}
+		return o.Failed && o.Crash.Sig.ID() == want, nil
+	}
+	res, err := minimize.Minimize(ctx, input, test, opts)
+	m := Minimized{Crash: first.Crash, Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
+	if err != nil {
+		return m, fmt.Errorf("minimise for %s: %w", t.ID(), err)
+	}
+	// One more run for the output of the minimised input itself.
+	o, err := tr.Run(ctx, t, m.Input)
+	if err != nil {
+		return m, err
+	}
+	if !o.Failed || o.Crash.Sig.ID() != want {
+		return m, fmt.Errorf("minimised input for %s stopped reproducing %s on a final replay; the crash is flaky", t.ID(), want)
+	}
+	m.Output, m.Crash = o.Output, o.Crash
+	return m, nil
+}

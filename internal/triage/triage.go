@@ -1,0 +1,276 @@
+// Package triage owns what happens to a crash after it is stored: replaying
+// stored crashers against the current code to set their status (open, fixed,
+// flaky), ingesting crashers others dropped in crashers/_incoming, shrinking
+// a crasher with internal/minimize while it keeps its signature, and turning
+// fixed crashers into regression inputs under a package's testdata/fuzz.
+// It runs inputs through internal/engine's Replay.
+package triage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// ReplayFunc runs one input; engine.Replay is the real one.
+type ReplayFunc func(ctx context.Context, opts engine.ReplayOptions) (engine.ReplayResult, error)
+
+// Triager replays crashers of one module. The zero value of every field but
+// Store is valid.
+type Triager struct {
+	Store   *crashstore.Store
+	Targets []target.Target // the module's targets; nil means target.Discover
+
+	Replay     ReplayFunc    // nil means engine.Replay with a test binary built once per package
+	Attempts   int           // replays before calling a crasher fixed; 0 means 3
+	Timeout    time.Duration // per-replay hang deadline; 0 means engine.DefaultHangTimeout
+	MemLimitMB int           // per-replay memory limit; 0 means none
+	Now        func() time.Time
+
+	mu   sync.Mutex
+	bins map[string]string // package dir -> test binary
+	tmp  string
+}
+
+// Close removes the test binaries the triager built.
+func (tr *Triager) Close() error {
+	if tr.tmp != "" {
+		return os.RemoveAll(tr.tmp)
+	}
+	return nil
+}
+
+func (tr *Triager) now() time.Time {
+	if tr.Now != nil {
+		return tr.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// TargetError reports a crash whose target no longer exists in the module.
+type TargetError struct {
+	Report string // the crash's report.json
+	Target string // pkgdir:FuzzXxx
+}
+
+func (e *TargetError) Error() string {
+	return fmt.Sprintf("%s: target %s no longer exists in the module (package or fuzz test removed or renamed); the crash is kept as it is: delete its directory if the target is gone for good, or move it under the new target's name", e.Report, e.Target)
+}
+
+// ErrNoTarget is wrapped by TargetError.
+var ErrNoTarget = errors.New("target no longer exists")
+
+func (e *TargetError) Unwrap() error { return ErrNoTarget }
+
+// targets returns the module's targets, discovering them once.
+func (tr *Triager) targets() ([]target.Target, error) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if tr.Targets == nil {
+		ts, err := target.Discover(tr.Store.ModuleRoot)
+		if err != nil {
+			return nil, err
+		}
+		tr.Targets = ts
+	}
+	return tr.Targets, nil
+}
+
+// TargetOf resolves a crash's target.
+func (tr *Triager) TargetOf(e crashstore.Entry) (target.Target, error) {
+	ts, err := tr.targets()
+	if err != nil {
+		return target.Target{}, err
+	}
+	for _, t := range ts {
+		if t.Dir == e.Crash.Dir && t.Name == e.Crash.Target {
+			return t, nil
+		}
+	}
+	return target.Target{}, &TargetError{Report: e.File(crashstore.ReportFile), Target: e.Crash.TargetID()}
+}
+
+// Outcome is one replay, classified.
+type Outcome struct {
+	Failed bool
+	Crash  signature.Crash // the crash the replay showed, if Failed
+	Output []byte
+	Kind   string // the replayer's own observation: hang, oom or ""
+}
+
+// Run replays input against t once.
+func (tr *Triager) Run(ctx context.Context, t target.Target, input []byte) (Outcome, error) {
+	opts := engine.ReplayOptions{
+		ModuleRoot: tr.Store.ModuleRoot, Target: t, Input: input,
+		Timeout: tr.Timeout, MemLimitMB: tr.MemLimitMB,
+	}
+	replay := tr.Replay
+	if replay == nil {
+		bin, err := tr.binary(ctx, t)
+		if err != nil {
+			return Outcome{}, err
+		}
+		opts.Binary = bin
+		replay = engine.Replay
+	}
+	res, err := replay(ctx, opts)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("replay %s: %w", t.ID(), err)
+	}
+	o := Outcome{Failed: res.Failed, Output: res.Output, Kind: res.Kind}
+	if res.Failed || res.Kind != "" {
+		o.Failed = true
+		c, err := signature.Parse(res.Output, res.Kind)
+		if err != nil {
+			// It failed in a way no signature describes: keep it as a
+			// generic failure so the output is not lost.
+			c = signature.Crash{Sig: signature.Signature{Kind: signature.KindFail, Message: "unrecognised failure"}}
+		}
+		o.Crash = c
+	}
+	return o, nil
+}
+
+// binary builds the test binary of t's package once per triager.
+func (tr *Triager) binary(ctx context.Context, t target.Target) (string, error) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if bin, ok := tr.bins[t.Dir]; ok {
+		return bin, nil
+	}
+	if tr.tmp == "" {
+		dir, err := os.MkdirTemp("", "fuzzrun-triage-")
+		if err != nil {
+			return "", err
+		}
+		tr.tmp = dir
+	}
+	bin, err := engine.Build(ctx, tr.Store.ModuleRoot, t, tr.tmp)
+	if err != nil {
+		return "", err
+	}
+	if tr.bins == nil {
+		tr.bins = map[string]string{}
+	}
+	tr.bins[t.Dir] = bin
+	return bin, nil
+}
+
+// Result is the triage of one stored crash.
+type Result struct {
+	Entry    crashstore.Entry
+	Previous string // status before
+	Err      error  // the crash could not be replayed; its status is unchanged
+	// Reclassified is the entry an ambiguous crash ("terminated") was
+	// recorded as once a replay showed what it is.
+	Reclassified *crashstore.Entry
+}
+
+// Triage replays every entry and sets its status: open when the first
+// replay reproduces its signature, flaky when a later one does, fixed when
+// none of Attempts does (recording the dependency versions it was fixed
+// with). A replay that crashes differently is recorded as its own crash.
+func (tr *Triager) Triage(ctx context.Context, entries []crashstore.Entry) []Result {
+	var out []Result
+	for _, e := range entries {
+		r := Result{Entry: e, Previous: e.Crash.Status}
+		r.Err = tr.triageOne(ctx, &r)
+		out = append(out, r)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return out
+}
+
+func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
+	e := r.Entry
+	t, err := tr.TargetOf(e)
+	if err != nil {
+		return err
+	}
+	input, err := e.Input()
+	if err != nil {
+		return &crashstore.Error{Path: e.File(crashstore.InputFile), Err: err}
+	}
+	attempts := tr.Attempts
+	if attempts <= 0 {
+		attempts = 3
+	}
+	tri := &report.Triage{At: tr.now()}
+	for i := 0; i < attempts; i++ {
+		o, err := tr.Run(ctx, t, input)
+		if err != nil {
+			return err
+		}
+		tri.Attempts++
+		if !o.Failed {
+			continue
+		}
+		id := o.Crash.Sig.ID()
+		if id == e.Crash.ID {
+			tri.Reproduced++
+			break // one reproduction settles it
+		}
+		tri.Other = appendOnce(tri.Other, id)
+		if rec, err := tr.recordOther(e, t, input, o); err == nil && e.Crash.Kind == signature.KindTerminated {
+			r.Reclassified = &rec
+		}
+	}
+	c := e.Crash
+	c.Triage = tri
+	switch {
+	case tri.Reproduced > 0 && tri.Attempts == 1:
+		c.Status = report.StatusOpen
+		c.FixedIn = nil
+	case tri.Reproduced > 0:
+		c.Status = report.StatusFlaky
+		c.FixedIn = nil
+	default:
+		if c.Status != report.StatusFixed || c.FixedIn == nil {
+			c.FixedIn = tr.depsNow(c.Dir)
+		}
+		c.Status = report.StatusFixed
+	}
+	return e.Save()
+}
+
+// recordOther stores a different crash a replay showed, so it is not lost.
+func (tr *Triager) recordOther(e crashstore.Entry, t target.Target, input []byte, o Outcome) (crashstore.Entry, error) {
+	rec, _, err := tr.Store.Record(crashstore.Observation{
+		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
+		Input: input, Output: o.Output, Kind: o.Kind,
+		Source: "triage replay of " + e.Crash.StoreKey(), Seen: tr.now(),
+	})
+	return rec, err
+}
+
+func (tr *Triager) depsNow(dir string) []report.Module {
+	f := tr.Store.Deps
+	if f == nil {
+		f = crashstore.GoListDeps
+	}
+	m, err := f(tr.Store.ModuleRoot, dir)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -33,6 +33,7 @@ func commands() []command {
 		&listCmd{},
 		&triageCmd{}, &minimizeCmd{}, &regressCmd{}, &reportCmd{},
 		&ossFuzzCmd{},
+		&corpusCmd{}, &coverageCmd{},
 	}
 }
 

@@ -35,3 +35,13 @@ func FuzzControl(f *testing.F) {
 	harness.Seed(f, "ntp-control")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Control) })
 }
+
+func FuzzNTS(f *testing.F) {
+	harness.Seed(f, "ntp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTS) })
+}
+
+func FuzzResponder(f *testing.F) {
+	harness.Seed(f, "ntp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Responder) })
+}

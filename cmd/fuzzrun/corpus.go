@@ -15,7 +15,6 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/curate"
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -106,6 +105,22 @@ func moduleCorpus(dir string) (string, string, error) {
 		return "", "", err
 	}
 	return root, filepath.Join(root, "corpus"), nil
+}
+
+// workDirName is fuzzrun run's managed directory under the module root.
+const workDirName = ".fuzzrun"
+
+// workDir locates the work corpus that 'fuzzrun run' keeps (the layout is
+// internal/run's: corpus/<pkgdir>/<FuzzXxx>/ in Go's corpus file format,
+// quarantine/<pkgdir>/<FuzzXxx>/ for entries that cannot be read).
+type workDir struct{ root string }
+
+func (w workDir) CorpusDir(t target.Target) string {
+	return filepath.Join(w.root, "corpus", filepath.FromSlash(t.Dir), t.Name)
+}
+
+func (w workDir) QuarantineDir(t target.Target) string {
+	return filepath.Join(w.root, "quarantine", filepath.FromSlash(t.Dir), t.Name)
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -216,17 +231,9 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 	}
 	wdPath := *workdir
 	if wdPath == "" {
-		wdPath = filepath.Join(root, run.DirName)
+		wdPath = filepath.Join(root, workDirName)
 	}
-	wd, err := run.OpenWorkDir(wdPath)
-	if err != nil {
-		return err
-	}
-	lock, err := run.Acquire(wd.LockPath())
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
+	wd := workDir{root: wdPath}
 	var results []*curate.MergeResult
 	for _, t := range ts {
 		if t.Format == "" {
@@ -409,9 +416,9 @@ func corpusStats(ctx context.Context, cli *CLI, args []string) error {
 	}
 	wdPath := *workdir
 	if wdPath == "" {
-		wdPath = filepath.Join(root, run.DirName)
+		wdPath = filepath.Join(root, workDirName)
 	}
-	wd := &run.WorkDir{Root: wdPath}
+	wd := workDir{root: wdPath}
 	for _, t := range ts {
 		entries, problems, err := corpus.ReadEntries(wd.CorpusDir(t), true, "")
 		if err != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -66,9 +65,9 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	}
 	wdPath := c.workdir
 	if wdPath == "" {
-		wdPath = filepath.Join(root, run.DirName)
+		wdPath = filepath.Join(root, workDirName)
 	}
-	wd := &run.WorkDir{Root: wdPath}
+	wd := workDir{root: wdPath}
 	tmp, err := os.MkdirTemp("", "fuzzrun-coverage-")
 	if err != nil {
 		return err
@@ -99,7 +98,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	return tw.Flush()
 }
 
-func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd *run.WorkDir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
+func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd workDir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
 	var inputs [][]byte
 	for _, dir := range []string{filepath.Join(t.AbsDir(root), "testdata", "fuzz", t.Name), wd.CorpusDir(t)} {
 		entries, problems, err := corpus.ReadEntries(dir, true, "")

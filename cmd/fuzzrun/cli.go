@@ -31,7 +31,7 @@ func commands() []command {
 	return []command{
 		// Verbs register here, one line each.
 		&listCmd{},
-		&triageCmd{}, &minimizeCmd{}, &regressCmd{}, &reportCmd{},
+		&triageCmd{}, &minimizeCmd{}, &regressCmd{}, &reportCmd{}, &fileCmd{},
 		&ossFuzzCmd{},
 		&corpusCmd{}, &coverageCmd{},
 	}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# ossfuzz-local.sh: build every fuzz target as a libFuzzer binary exactly as
+# OSS-Fuzz and ClusterFuzzLite do, by running the generated
+# oss-fuzz/projects/daemonfuzz/build.sh with a local compile_native_go_fuzzer,
+# then run each binary for RUNS executions on its seed corpus zip and
+# dictionary. Fails if a target does not build, or if a run ends in a crash
+# (a harness error or an unsuppressed bug), leaving the crash input, converted
+# to a Go corpus file, under $WORKDIR/crashes.
+#
+# compile_native_go_fuzzer below follows OSS-Fuzz's
+# infra/base-images/base-builder/compile_native_go_fuzzer: find the one file
+# of the package naming the function, copy it to <file>_fuzz_.go (a non-test
+# file), point the FuzzXxx(f *testing.F) signature at go-118-fuzz-build's
+# testing shim, then go-118-fuzz-build -o X.a -func FuzzXxx <dir> and
+# $CXX $CXXFLAGS $LIB_FUZZING_ENGINE X.a -o $OUT/X. Only the sanitizer differs:
+# the local link uses -fsanitize=fuzzer alone (Go code is not ASan-instrumented
+# in either build).
+#
+# Environment: RUNS (default 10000), JOBS parallel fuzzer runs (default 2),
+# KEEP=1 to keep WORKDIR, OSSFUZZ_CACHE for the go-118-fuzz-build binary
+# (default ~/.cache/daemonfuzz-ossfuzz), ONLY a regexp of fuzzer names.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-10000}
+JOBS=${JOBS:-2}
+ONLY=${ONLY:-}
+cache=${OSSFUZZ_CACHE:-$HOME/.cache/daemonfuzz-ossfuzz}
+WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/ossfuzz-local.XXXXXX")
+export WORKDIR
+if [[ "${KEEP:-}" != 1 ]]; then
+	trap 'rm -rf "$WORKDIR"' EXIT
+fi
+log() { printf '== ossfuzz-local: %s\n' "$*"; }
+die() { printf 'ossfuzz-local: %s\n' "$*" >&2; exit 1; }
+
+# 1. clang with libFuzzer (Debian: clang and libclang-rt-14-dev).
+fuzzer_link_ok() {
+	printf 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}\n' >"$WORKDIR/probe.cc"
+	clang++ -fsanitize=fuzzer "$WORKDIR/probe.cc" -o "$WORKDIR/probe" >/dev/null 2>&1
+}
+if ! command -v clang++ >/dev/null || ! command -v unzip >/dev/null || ! fuzzer_link_ok; then
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		log "installing clang, libclang-rt-14-dev and unzip"
+		apt-get update -qq >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev unzip >/dev/null
+	fi
+	command -v unzip >/dev/null || die "unzip is missing; install it"
+	fuzzer_link_ok || die "clang++ cannot link -fsanitize=fuzzer; install clang and libclang-rt-14-dev (Debian) or your distribution's libFuzzer runtime"
+fi
+
+# 2. go-118-fuzz-build, at the version go.mod requires (its testing shim is
+# what the built fuzzers link), cached across runs.
+cd "$root"
+version=$(go list -m -f '{{.Version}}' github.com/AdamKorcz/go-118-fuzz-build)
+gobin="$cache/$version"
+if [[ ! -x "$gobin/go-118-fuzz-build" ]]; then
+	log "installing go-118-fuzz-build@$version"
+	GOBIN="$gobin" go install "github.com/AdamKorcz/go-118-fuzz-build@$version"
+fi
+
+# 3. The OSS-Fuzz layout: the source in $SRC/daemonfuzz (a copy, because the
+# build rewrites files), binaries and seeds in $OUT.
+export SRC="$WORKDIR/src" OUT="$WORKDIR/out" WORK="$WORKDIR/work"
+export CXX=clang++ CXXFLAGS="" LIB_FUZZING_ENGINE="-fsanitize=fuzzer" SANITIZER=address
+mkdir -p "$SRC/daemonfuzz" "$OUT" "$WORK" "$WORKDIR/bin"
+tar -C "$root" --exclude=./.git --exclude=./crashers -cf - . | tar -C "$SRC/daemonfuzz" -xf -
+
+cat >"$WORKDIR/bin/compile_native_go_fuzzer" <<'SCRIPT'
+#!/bin/bash -eu
+# Local stand-in for OSS-Fuzz's compile_native_go_fuzzer (non-coverage path).
+path=$1 function=$2 fuzzer=$3
+if [[ -n "${ONLY:-}" ]] && ! [[ $fuzzer =~ $ONLY ]]; then exit 0; fi
+abs_file_dir=$(go list -tags gofuzz -f '{{.Dir}}' "$path")
+fuzzer_filename=$(grep -r -l -s "$function" "$abs_file_dir")
+if [ "$(grep -r "func $function" $fuzzer_filename | grep -c "testing.F")" -ne 1 ]; then
+	echo "Could not find the function: func ${function}(f *testing.F)" >&2
+	exit 1
+fi
+cp "$fuzzer_filename" "${fuzzer_filename}_fuzz_.go"
+mv "$fuzzer_filename" "$WORK/"
+fuzzer_fn="${fuzzer_filename}_fuzz_.go"
+sed -i "s/func $function(\([a-zA-Z0-9]*\) \*testing\.F)/func $function(\1 *go118fuzzbuildutils.F)/g" "$fuzzer_fn"
+# addimport: add the named import of the shim to the file's import block.
+grep -q '^import ($' "$fuzzer_fn" || { echo "$fuzzer_filename: no import block for addimport" >&2; exit 1; }
+sed -i '0,/^import ($/s//import (\n\tgo118fuzzbuildutils "github.com\/AdamKorcz\/go-118-fuzz-build\/testing"/' "$fuzzer_fn"
+status=0
+go-118-fuzz-build -o "$WORK/$fuzzer.a" -func "$function" "$abs_file_dir" && \
+	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$fuzzer.a" -o "$OUT/$fuzzer" || status=$?
+rm "$fuzzer_fn"
+mv "$WORK/$(basename "$fuzzer_filename")" "$fuzzer_filename"
+exit $status
+SCRIPT
+chmod +x "$WORKDIR/bin/compile_native_go_fuzzer"
+export PATH="$WORKDIR/bin:$gobin:$PATH" ONLY
+
+# 4. The generated build script, as OSS-Fuzz runs it.
+log "building with oss-fuzz/projects/daemonfuzz/build.sh"
+start=$SECONDS
+(cd "$SRC" && bash -eu "$SRC/daemonfuzz/oss-fuzz/projects/daemonfuzz/build.sh") >"$WORKDIR/build.log" 2>&1 ||
+	{ tail -40 "$WORKDIR/build.log" >&2; die "build.sh failed (log above)"; }
+expected=$(grep -c '^compile_native_go_fuzzer ' "$root/oss-fuzz/projects/daemonfuzz/build.sh")
+mapfile -t fuzzers < <(grep '^compile_native_go_fuzzer ' "$root/oss-fuzz/projects/daemonfuzz/build.sh" | awk '{print $4}' |
+	{ if [[ -n $ONLY ]]; then grep -E "$ONLY"; else cat; fi })
+for f in "${fuzzers[@]}"; do
+	[[ -x "$OUT/$f" ]] || die "build.sh did not produce $OUT/$f"
+done
+log "built ${#fuzzers[@]} of $expected fuzzers in $((SECONDS - start))s"
+
+# 5. Run each fuzzer for RUNS executions on its seeds and dictionary. The
+# working directory holds a go.mod and the crash store's suppression list
+# but no corpus/, so known dependency bugs stay suppressed (as in go test)
+# while harness.Seed finds no corpus, as on ClusterFuzz.
+rundir="$WORKDIR/run"
+mkdir -p "$rundir/crashers" "$WORKDIR/crashes"
+printf 'module run\n' >"$rundir/go.mod"
+[[ -f "$root/crashers/suppressions.txt" ]] && cp "$root/crashers/suppressions.txt" "$rundir/crashers/"
+go build -o "$WORKDIR/bin/fuzzrun" ./cmd/fuzzrun
+
+run_one() {
+	local f=$1 seeds="$WORKDIR/seeds/$1" corpus="$WORKDIR/corpus/$1" args=()
+	mkdir -p "$seeds" "$corpus"
+	unzip -q -o "$OUT/${f}_seed_corpus.zip" -d "$seeds"
+	[[ -f "$OUT/$f.dict" ]] && args+=("-dict=$OUT/$f.dict")
+	args+=("-max_len=$(sed -n 's/^max_len = //p' "$OUT/$f.options")")
+	if (cd "$rundir" && "$OUT/$f" -runs="$RUNS" -seed=1 -print_final_stats=1 \
+		-artifact_prefix="$WORKDIR/crashes/$f-" "${args[@]}" "$corpus" "$seeds") >"$WORKDIR/$f.log" 2>&1; then
+		local execs rate
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORKDIR/$f.log")
+		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$WORKDIR/$f.log")
+		printf '%-28s ok  %8s execs %7s exec/s  %4d seeds\n' "$f" "$execs" "$rate" "$(ls "$seeds" | wc -l)"
+		return 0
+	fi
+	printf '%-28s FAILED\n' "$f"
+	tail -30 "$WORKDIR/$f.log" | sed 's/^/    /'
+	for c in "$WORKDIR/crashes/$f-"*; do
+		[[ -f $c ]] || continue
+		"$WORKDIR/bin/fuzzrun" oss-fuzz -to-go "$c" -o "$c.go" >/dev/null 2>&1 && echo "    crash input as a Go corpus file: $c.go"
+	done
+	return 1
+}
+export -f run_one
+export RUNS rundir
+log "running each fuzzer for $RUNS executions, $JOBS at a time"
+start=$SECONDS
+if ! printf '%s\n' "${fuzzers[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one "$@"' _ {}; then
+	KEEP=1
+	trap - EXIT
+	die "a fuzzer failed; logs and crash inputs kept in $WORKDIR"
+fi
+log "all ${#fuzzers[@]} fuzzers ran $RUNS executions without a crash in $((SECONDS - start))s"

@@ -40,3 +40,8 @@ func FuzzClient4(f *testing.F) {
 	harness.Seed(f, "dhcp-client4")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client4) })
 }
+
+func FuzzV4Structured(f *testing.F) {
+	harness.Seed(f, "dhcpv4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V4Structured) })
+}

@@ -45,3 +45,13 @@ func FuzzResponder(f *testing.F) {
 	harness.Seed(f, "ntp")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Responder) })
 }
+
+func FuzzNTSKERecords(f *testing.F) {
+	harness.Seed(f, "ntske")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTSKERecords) })
+}
+
+func FuzzNTSKEClient(f *testing.F) {
+	harness.Seed(f, "ntske")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTSKEClient) })
+}

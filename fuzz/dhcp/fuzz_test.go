@@ -45,3 +45,8 @@ func FuzzV4Structured(f *testing.F) {
 	harness.Seed(f, "dhcpv4")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V4Structured) })
 }
+
+func FuzzV6Structured(f *testing.F) {
+	harness.Seed(f, "dhcpv6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V6Structured) })
+}

@@ -55,3 +55,8 @@ func FuzzNTSKEClient(f *testing.F) {
 	harness.Seed(f, "ntske")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTSKEClient) })
 }
+
+func FuzzNTSKEServer(f *testing.F) {
+	harness.Seed(f, "ntske")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTSKEServer) })
+}

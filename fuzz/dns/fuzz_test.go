@@ -20,3 +20,13 @@ func FuzzZone(f *testing.F) {
 	harness.Seed(f, "dns-zone")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Zone) })
 }
+
+func FuzzStructured(f *testing.F) {
+	harness.Seed(f, "dns-structured")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Structured) })
+}
+
+func FuzzTSIG(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, TSIG) })
+}

@@ -36,6 +36,8 @@ import (
 //   - NSEC/NSEC3/CSYNC type bitmaps: the parser keeps the types as listed,
 //     duplicates included; the wire holds a set. Compared as sorted sets.
 //
+//   - EDNS0 options: see normalOption.
+//
 //   - net.IP fields: a 4-byte and a 16-byte v4-mapped slice are the same
 //     address; compared in 16-byte form.
 //
@@ -63,8 +65,43 @@ func normalText(rr dns.RR) dns.RR {
 		sortSVCB(r.Value)
 	case *dns.HTTPS:
 		sortSVCB(r.Value)
+	case *dns.OPT:
+		for _, o := range r.Option {
+			normalOption(o)
+		}
 	}
 	return c
+}
+
+// normalOption puts an EDNS0 option in normal form:
+//   - Code is set to Option(). Unpack leaves Code zero for several kinds
+//     (DHU, N3U, TCP_KEEPALIVE, REPORTING, ...) although each documents it
+//     as "always EDNS0X"; Pack writes Option(), never Code.
+//   - net.IP in 16-byte form, empty byte slices as nil (Unpack returns
+//     either), the REPORTING agent domain in canonical spelling.
+func normalOption(o dns.EDNS0) {
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	e := v.Elem()
+	for i := 0; i < e.NumField(); i++ {
+		f := e.Field(i)
+		switch {
+		case !f.CanSet():
+		case e.Type().Field(i).Name == "Code" && f.Kind() == reflect.Uint16:
+			f.SetUint(uint64(o.Option()))
+		case f.Type() == reflect.TypeOf(net.IP(nil)):
+			if ip := f.Interface().(net.IP); ip != nil {
+				f.Set(reflect.ValueOf(ip.To16()))
+			}
+		case f.Kind() == reflect.Slice && f.Len() == 0:
+			f.Set(reflect.Zero(f.Type()))
+		}
+	}
+	if r, ok := o.(*dns.EDNS0_REPORTING); ok {
+		r.AgentDomain = canonicalName(r.AgentDomain)
+	}
 }
 
 func sortSVCB(vals []dns.SVCBKeyValue) {

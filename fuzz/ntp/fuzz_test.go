@@ -60,3 +60,8 @@ func FuzzNTSKEServer(f *testing.F) {
 	harness.Seed(f, "ntske")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTSKEServer) })
 }
+
+func FuzzNTPStructured(f *testing.F) {
+	harness.Seed(f, "ntp-structured")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Structured) })
+}

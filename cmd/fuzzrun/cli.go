@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		// Verbs register here, one line each.
 		&listCmd{},
+		&runCmd{},
 		&triageCmd{}, &minimizeCmd{}, &regressCmd{}, &reportCmd{}, &fileCmd{},
 		&ossFuzzCmd{},
 		&corpusCmd{}, &coverageCmd{},

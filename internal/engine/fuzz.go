@@ -93,7 +93,9 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		return Result{}, err
 	}
 	cmd.Stdout, cmd.Stderr = pw, pw
-	existed := dirExists(crashDir(dir, t.Name))
+	// Go creates testdata/fuzz/<Name> for a crasher; what it creates goes
+	// again with the crasher, so the package's tree ends as it began.
+	created := missingDirs(dir, crashDir(dir, t.Name))
 	if err := startGroup(cmd); err != nil {
 		pr.Close()
 		pw.Close()
@@ -127,8 +129,8 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 
 	if st.crashPath != "" {
 		c, cerr := collectCrash(ctx, opts, dir, st, wd.kind(), hang)
-		if !existed {
-			os.Remove(crashDir(dir, t.Name)) // only if empty
+		for _, d := range created {
+			os.Remove(d) // only empty directories go
 		}
 		if cerr != nil {
 			return res, cerr

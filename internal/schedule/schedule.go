@@ -11,7 +11,10 @@
 // for what is left after a crash).
 package schedule
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Target is the scheduler's view of one target.
 type Target struct {
@@ -31,13 +34,15 @@ type Config struct {
 	MinSlice time.Duration // a slice shorter than this is not worth a process start
 }
 
+// NoLimit is the remaining time of a run without a total budget.
+const NoLimit = time.Duration(math.MaxInt64)
+
 // Next picks the target a free worker should fuzz next and the slice
-// length. remaining is the wall-clock time left in the run (a negative value
-// means no total limit). ok is false when nothing should start: every
+// length. remaining is the wall-clock time left in the run (NoLimit when it
+// has only per-target budgets). ok is false when nothing should start: every
 // target is running, retired or out of budget, or too little time is left.
 func Next(ts []Target, remaining time.Duration, cfg Config) (idx int, d time.Duration, ok bool) {
-	unlimited := remaining < 0
-	if !unlimited && remaining < cfg.MinSlice {
+	if remaining < cfg.MinSlice {
 		return -1, 0, false
 	}
 	best, bestScore := -1, -1.0
@@ -64,9 +69,7 @@ func Next(ts []Target, remaining time.Duration, cfg Config) (idx int, d time.Dur
 	if t.Budget > 0 {
 		d = t.Budget - t.Fuzzed
 	}
-	if !unlimited && d > remaining {
-		d = remaining
-	}
+	d = min(d, remaining)
 	if d <= 0 {
 		return -1, 0, false
 	}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/run"
+)
+
+// runCmd fuzzes many targets under a time budget on all cores.
+type runCmd struct {
+	total, perTarget time.Duration
+	jobs, parallel   int
+	workdir          string
+	minimize, hang   time.Duration
+	memMB            int
+	json             bool
+}
+
+func (*runCmd) Name() string { return "run" }
+func (*runCmd) Synopsis() string {
+	return "fuzz the selected targets under a time budget on every core"
+}
+func (*runCmd) Usage() string {
+	return `[flags] [pattern...]
+
+Fuzzes every target the patterns select (default: all; see 'fuzzrun list'),
+-jobs processes at a time, giving more time to targets still finding new
+inputs. The work corpus lives in -workdir and persists, so the next run
+resumes from it. Crashes go to the crash store (crashers/), and the target is
+restarted for the rest of its time. Ctrl-C stops every worker within seconds
+and keeps what was found. The budget counts from the end of the build.
+Exit status 3 means crashes were found.`
+}
+
+func (c *runCmd) Flags(fs *flag.FlagSet) {
+	fs.DurationVar(&c.total, "time", 0, "total fuzzing `duration` of the run (default 10m unless -per-target is set)")
+	fs.DurationVar(&c.perTarget, "per-target", 0, "fuzz each target for this `duration` instead of a total budget")
+	fs.IntVar(&c.jobs, "jobs", runtime.NumCPU(), "fuzzing worker processes to run at once")
+	fs.IntVar(&c.parallel, "parallel", 0, "workers per fuzzing process (0: spread -jobs over the targets)")
+	fs.StringVar(&c.workdir, "workdir", "", "work `directory` for corpus, stats and summary (default <module>/.fuzzrun)")
+	fs.DurationVar(&c.minimize, "minimize-time", 0, "Go's -fuzzminimizetime for new inputs (0 keeps fuzzing; crashers are minimised by triage)")
+	fs.DurationVar(&c.hang, "hang-timeout", engine.DefaultHangTimeout, "an input running this long is recorded as a hang")
+	fs.IntVar(&c.memMB, "mem-limit", 2048, "`MiB` of resident memory a fuzzing worker may use before its input is recorded as an OOM (0: no limit)")
+	fs.BoolVar(&c.json, "json", false, "print the run summary as JSON instead of a table")
+}
+
+func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
+	if c.total > 0 && c.perTarget > 0 {
+		return &usageError{"use -time or -per-target, not both"}
+	}
+	if c.total < 0 || c.perTarget < 0 || c.jobs < 1 || c.parallel < 0 || c.memMB < 0 {
+		return &usageError{"durations, -jobs, -parallel and -mem-limit must not be negative (and -jobs at least 1)"}
+	}
+	if c.total == 0 && c.perTarget == 0 {
+		c.total = 10 * time.Minute
+	}
+	root, targets, err := selectTargets(cli.Dir, args)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return fmt.Errorf("no fuzz targets in %s (a target is func FuzzXxx(f *testing.F) in a _test.go file)", root)
+	}
+	workdir := c.workdir
+	if workdir == "" {
+		workdir = filepath.Join(root, run.DirName)
+	} else if !filepath.IsAbs(workdir) {
+		workdir = filepath.Join(cli.Dir, workdir)
+	}
+	sink := storeSink{store: crashstore.Open(root), root: root}
+	r, err := run.New(run.Options{
+		ModuleRoot: root, WorkDir: workdir, Targets: targets,
+		Jobs: c.jobs, Parallel: c.parallel, Total: c.total, PerTarget: c.perTarget,
+		MinimizeTime: c.minimize, HangTimeout: c.hang, MemLimitMB: c.memMB,
+		OnCrash: sink.record,
+		Display: display(cli),
+	})
+	if err != nil {
+		return err
+	}
+	sum, err := r.Run(ctx)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		enc := json.NewEncoder(cli.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		run.WriteTable(cli.Stdout, sum)
+	}
+	switch {
+	case len(sum.Crashes) > 0:
+		return &findingsError{fmt.Sprintf("%d crashes found; see the crash store (%s) and run 'fuzzrun triage'", len(sum.Crashes), crashstore.DirName)}
+	case sum.Interrupted:
+		return fmt.Errorf("interrupted; every input found so far is kept in %s and the next run resumes from it", workdir)
+	}
+	return nil
+}
+
+// display picks a redrawn table for a terminal and plain lines otherwise.
+func display(cli *CLI) run.Display {
+	if f, ok := cli.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return &run.TerminalDisplay{W: cli.Stderr}
+	}
+	return &run.PlainDisplay{W: cli.Stderr}
+}
+
+// storeSink files the crashes of a run in the module's crash store.
+type storeSink struct {
+	store *crashstore.Store
+	root  string
+}
+
+func (s storeSink) record(c engine.Crash) (run.CrashRef, error) {
+	input := c.Input
+	if input == nil {
+		// A target of another shape than func(*testing.T, []byte): keep
+		// the Go corpus file itself as the reproducer.
+		input = c.GoFile
+	}
+	e, isNew, err := s.store.Record(crashstore.Observation{
+		Target: c.Target, Package: c.ImportPath, Dir: c.Dir,
+		Input: input, Output: c.Output, Kind: c.Kind,
+		Source: "fuzzrun run", Seen: c.Seen,
+	})
+	if err != nil {
+		return run.CrashRef{}, err
+	}
+	ref := run.CrashRef{Path: e.Path, New: isNew}
+	if rel, err := filepath.Rel(s.root, e.Path); err == nil {
+		ref.Path = rel
+	}
+	if e.Crash != nil {
+		ref.ID, ref.Title, ref.Kind = e.Crash.ID, e.Crash.Title, e.Crash.Kind
+	}
+	return ref, nil
+}

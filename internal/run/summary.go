@@ -1,0 +1,92 @@
+package run
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+)
+
+// SummaryVersion is the version of summary.json's schema.
+const SummaryVersion = 1
+
+// Summary is a run's machine-readable result, written to summary.json after
+// every slice and at the end, atomically.
+type Summary struct {
+	Version     int             `json:"version"`
+	Module      string          `json:"module"` // module root
+	WorkDir     string          `json:"workdir"`
+	Started     time.Time       `json:"started"`
+	Finished    time.Time       `json:"finished,omitzero"`
+	Budget      Duration        `json:"budget,omitzero"`     // total fuzzing wall time, if set
+	PerTarget   Duration        `json:"per_target,omitzero"` // per-target fuzzing time, if set
+	Jobs        int             `json:"jobs"`
+	Parallel    int             `json:"parallel"` // workers per fuzzing process
+	Interrupted bool            `json:"interrupted"`
+	Targets     []TargetSummary `json:"targets"`
+	Crashes     []CrashRef      `json:"crashes"`
+}
+
+// TargetSummary is one target's part of a run.
+type TargetSummary struct {
+	ID          string   `json:"id"` // pkgdir:FuzzXxx
+	Name        string   `json:"name"`
+	Package     string   `json:"package"`
+	Dir         string   `json:"dir"`
+	Format      string   `json:"format,omitempty"`
+	Status      string   `json:"status"` // StatusOK, StatusCrashed, StatusFailed, StatusInterrupted, StatusNotRun
+	Slices      int      `json:"slices"`
+	Fuzzed      Duration `json:"fuzzed"` // wall time its processes ran
+	Execs       int64    `json:"execs"`
+	ExecsPerSec float64  `json:"execs_per_sec"` // execs / fuzzing seconds Go reported
+	New         int      `json:"new"`           // new interesting inputs
+	Corpus      int      `json:"corpus"`        // work corpus entries at the end
+	Crashes     int      `json:"crashes"`
+	Quarantined []string `json:"quarantined,omitempty"` // corpus entries moved aside, by new path
+	Error       string   `json:"error,omitempty"`
+}
+
+// Target statuses.
+const (
+	StatusOK          = "ok"
+	StatusCrashed     = "crashed"
+	StatusFailed      = "failed" // could not fuzz: a build error, a failing seed
+	StatusInterrupted = "interrupted"
+	StatusNotRun      = "not run"
+)
+
+// CrashRef is one crash a run found, as the crash callback filed it.
+type CrashRef struct {
+	Target string    `json:"target"` // pkgdir:FuzzXxx
+	Kind   string    `json:"kind,omitempty"`
+	ID     string    `json:"id,omitempty"`   // the store's signature id
+	Path   string    `json:"path,omitempty"` // where it was stored
+	New    bool      `json:"new"`            // a signature the store had not seen
+	Title  string    `json:"title,omitempty"`
+	Seen   time.Time `json:"seen"`
+}
+
+// Write stores s at path atomically.
+func (s *Summary) Write(path string) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// Duration is a time.Duration that reads and writes JSON as seconds.
+type Duration time.Duration
+
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).Seconds())
+}
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s float64
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*d = Duration(s * float64(time.Second))
+	return nil
+}

@@ -50,3 +50,13 @@ func FuzzV6Structured(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V6Structured) })
 }
+
+func FuzzV4Differential(f *testing.F) {
+	harness.Seed(f, "dhcpv4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V4Differential) })
+}
+
+func FuzzV6Differential(f *testing.F) {
+	harness.Seed(f, "dhcpv6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V6Differential) })
+}

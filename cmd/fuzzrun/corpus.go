@@ -123,6 +123,15 @@ func (w workDir) QuarantineDir(t target.Target) string {
 	return filepath.Join(w.root, "quarantine", filepath.FromSlash(t.Dir), t.Name)
 }
 
+// path resolves a path given on the command line against the CLI's
+// directory ("" stays "").
+func cliPath(c *CLI, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -140,7 +149,7 @@ func corpusImport(ctx context.Context, cli *CLI, args []string) error {
 	if fs.NArg() == 0 {
 		return &usageError{"import needs at least one FILE, DIR or PCAP"}
 	}
-	root := *out
+	root := cliPath(cli, *out)
 	if root == "" {
 		_, r, err := moduleCorpus(cli.Dir)
 		if err != nil {
@@ -150,10 +159,7 @@ func corpusImport(ctx context.Context, cli *CLI, args []string) error {
 	}
 	paths := make([]string, fs.NArg())
 	for i, p := range fs.Args() {
-		paths[i] = p
-		if !filepath.IsAbs(p) {
-			paths[i] = filepath.Join(cli.Dir, p)
-		}
+		paths[i] = cliPath(cli, p)
 	}
 	res, err := corpus.Import(ctx, paths, corpus.ImportOptions{Root: root, Format: *format})
 	if err != nil {
@@ -164,7 +170,7 @@ func corpusImport(ctx context.Context, cli *CLI, args []string) error {
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(cli.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		tw := tabwriter.NewWriter(cli.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "FORMAT\tREAD\tNEW\tDUPLICATE\t")
 		for _, f := range res.FormatNames() {
 			c := res.Formats[f]
@@ -229,7 +235,7 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	wdPath := *workdir
+	wdPath := cliPath(cli, *workdir)
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}
@@ -247,8 +253,12 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 		if err != nil {
 			return err
 		}
+		quarantine := wd.QuarantineDir(t)
+		if *dry {
+			quarantine = "" // a dry run moves nothing
+		}
 		res, err := curate.Merge(ctx, bins[0], wd.CorpusDir(t), corpus.Dir{Root: filepath.Join(root, "corpus"), Format: t.Format},
-			wd.QuarantineDir(t), curate.MergeOptions{DryRun: *dry, Source: t.ID(), Log: cli.Stderr})
+			quarantine, curate.MergeOptions{DryRun: *dry, Source: t.ID(), Log: cli.Stderr})
 		closeAll(bins)
 		if err != nil {
 			return err
@@ -319,7 +329,7 @@ func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
 			return err
 		}
 		res, err := curate.Minimize(ctx, corpus.Dir{Root: filepath.Join(root, "corpus"), Format: f}, bins,
-			curate.MinimizeOptions{DryRun: *dry, ProfileDir: *profiles, Log: cli.Stderr})
+			curate.MinimizeOptions{DryRun: *dry, ProfileDir: cliPath(cli, *profiles), Log: cli.Stderr})
 		closeAll(bins)
 		if err != nil {
 			return err
@@ -327,6 +337,9 @@ func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
 		results = append(results, res)
 		for _, p := range res.Problems {
 			fmt.Fprintf(cli.Stderr, "fuzzrun corpus minimize: %s\n", p)
+		}
+		for _, u := range res.Unmeasured {
+			fmt.Fprintf(cli.Stderr, "fuzzrun corpus minimize: kept %s unjudged: it crashes or hangs a target (see 'fuzzrun triage')\n", u)
 		}
 	}
 	if *asJSON {
@@ -345,9 +358,6 @@ func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
 		}
 		if len(r.Coverage) == 0 {
 			fmt.Fprintf(tw, "%s\t%d -> %d\t%d -> %d\t-\t-\n", r.Format, r.Before, r.After, r.BytesBefore, r.BytesAfter)
-		}
-		for _, u := range r.Unmeasured {
-			fmt.Fprintf(cli.Stderr, "fuzzrun corpus minimize: kept %s unjudged: it crashes or hangs a target (see 'fuzzrun triage')\n", u)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -414,7 +424,7 @@ func corpusStats(ctx context.Context, cli *CLI, args []string) error {
 		}
 		rep.Formats = append(rep.Formats, s)
 	}
-	wdPath := *workdir
+	wdPath := cliPath(cli, *workdir)
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}

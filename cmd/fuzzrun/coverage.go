@@ -63,7 +63,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if c.profile != "" && len(ts) > 1 {
 		return &usageError{fmt.Sprintf("-profile keeps one profile, and %q matches %d targets", c.target, len(ts))}
 	}
-	wdPath := c.workdir
+	wdPath := cliPath(cli, c.workdir)
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}
@@ -117,7 +117,7 @@ func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd wor
 		return nil, err
 	}
 	defer closeAll(bins)
-	profile := c.profile
+	profile := cliPath(cli, c.profile)
 	if profile == "" {
 		profile = filepath.Join(tmp, t.Name+".cover")
 	}
@@ -133,7 +133,7 @@ func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd wor
 		rep.Profile = ""
 	}
 	if c.html != "" {
-		dir := c.html
+		dir := cliPath(cli, c.html)
 		if several {
 			dir = filepath.Join(dir, t.Name)
 		}

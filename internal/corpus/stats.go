@@ -54,11 +54,12 @@ func (s *SetStats) Measure(entries []Entry) {
 	}
 }
 
-// Stats reads a format's seeds (quarantining corrupt ones) and describes
-// them, with provenance kinds from the manifest.
+// Stats reads a format's seeds and describes them, with provenance kinds
+// from the manifest. Corrupt seeds are reported in Problems and left where
+// they are: looking changes nothing.
 func (d Dir) Stats() (SetStats, error) {
 	s := SetStats{Name: d.Format, Dir: d.Path()}
-	entries, problems, err := ReadEntries(d.Path(), false, d.QuarantineDir())
+	entries, problems, err := ReadEntries(d.Path(), false, "")
 	if err != nil {
 		return s, err
 	}

@@ -56,7 +56,11 @@ func Minimize(ctx context.Context, d corpus.Dir, bins []*coverage.Binary, opts M
 		return nil, fmt.Errorf("minimize corpus/%s: no target reads this format", d.Format)
 	}
 	logf := logger(opts.Log)
-	entries, problems, err := corpus.ReadEntries(d.Path(), false, d.QuarantineDir())
+	quarantine := d.QuarantineDir()
+	if opts.DryRun {
+		quarantine = "" // a dry run moves nothing
+	}
+	entries, problems, err := corpus.ReadEntries(d.Path(), false, quarantine)
 	if err != nil {
 		return nil, err
 	}
@@ -104,17 +108,24 @@ func Minimize(ctx context.Context, d corpus.Dir, bins []*coverage.Binary, opts M
 		keep[i] = true
 		res.Unmeasured = append(res.Unmeasured, entries[i].Path)
 	}
+	// The proof runs without the unjudged inputs, which would end the
+	// process; they are in both sets alike.
 	var kept []corpus.Entry
-	var keptInputs [][]byte
+	var judged, keptJudged [][]byte
 	for i, e := range entries {
+		if !unmeasured[i] {
+			judged = append(judged, e.Data)
+		}
 		if keep[i] {
 			kept = append(kept, e)
-			keptInputs = append(keptInputs, e.Data)
 			res.BytesAfter += int64(len(e.Data))
+			if !unmeasured[i] {
+				keptJudged = append(keptJudged, e.Data)
+			}
 		}
 	}
 	res.After = len(kept)
-	if err := prove(ctx, d.Format, bins, inputs, keptInputs, opts, res); err != nil {
+	if err := prove(ctx, d.Format, bins, judged, keptJudged, opts, res); err != nil {
 		return res, err
 	}
 	if opts.DryRun || res.After == res.Before {

@@ -37,6 +37,15 @@ func V4Differential(data []byte) error {
 	case errI != nil:
 		return nil
 	}
+	if err := compareHeaderV4(m, &g); err != nil {
+		return err
+	}
+	return compareOptionsV4(m.Options, g.Options)
+}
+
+// compareHeaderV4 compares the fixed BOOTP header fields both decoders
+// model (D4.2, D4.4, D4.6).
+func compareHeaderV4(m *dhcpv4.DHCPv4, g *layers.DHCPv4) error {
 	hw := g.ClientHWAddr
 	if len(hw) > 16 {
 		hw = hw[:16] // D4.2
@@ -64,7 +73,7 @@ func V4Differential(data []byte) error {
 			return harness.Violated("differential", f.name, "insomniac %v, gopacket %v", f.i, f.g)
 		}
 	}
-	return compareOptionsV4(m.Options, g.Options)
+	return nil
 }
 
 func cutNUL(b []byte) string {

@@ -109,34 +109,13 @@ func touchV4(m *dhcpv4.DHCPv4) {
 // relay agent information re-sorts its sub-options, so its sub-option maps
 // are compared after a reparse.
 func typedV4(o dhcpv4.Options) error {
-	canonical := []struct {
-		code dhcpv4.OptionCode
-		dec  interface {
-			FromBytes([]byte) error
-			ToBytes() []byte
-		}
-	}{
-		{dhcpv4.OptionRouter, &dhcpv4.IPs{}},
-		{dhcpv4.OptionDomainNameServer, &dhcpv4.IPs{}},
-		{dhcpv4.OptionNTPServers, &dhcpv4.IPs{}},
-		{dhcpv4.OptionNetBIOSOverTCPIPNameServer, &dhcpv4.IPs{}},
-		{dhcpv4.OptionServerIdentifier, new(dhcpv4.IP)},
-		{dhcpv4.OptionRequestedIPAddress, new(dhcpv4.IP)},
-		{dhcpv4.OptionBroadcastAddress, new(dhcpv4.IP)},
-		{dhcpv4.OptionClasslessStaticRoute, &dhcpv4.Routes{}},
-		{dhcpv4.OptionParameterRequestList, &dhcpv4.OptionCodeList{}},
-		{dhcpv4.OptionUserClassInformation, &dhcpv4.Strings{}},
-		{dhcpv4.OptionVendorIdentifyingVendorClass, &dhcpv4.VIVCIdentifiers{}},
-		{dhcpv4.OptionIPAddressLeaseTime, new(dhcpv4.Duration)},
-		{dhcpv4.OptionMaximumDHCPMessageSize, new(dhcpv4.Uint16)},
-		{dhcpv4.OptionClientSystemArchitectureType, &iana.Archs{}},
-	}
-	for _, c := range canonical {
+	for _, c := range canonicalV4 {
 		raw := o.Get(c.code)
-		if raw == nil || c.dec.FromBytes(raw) != nil {
+		dec := c.decoder()
+		if raw == nil || dec.FromBytes(raw) != nil {
 			continue
 		}
-		if got := c.dec.ToBytes(); !bytes.Equal(got, raw) {
+		if got := dec.ToBytes(); !bytes.Equal(got, raw) {
 			return harness.Violated("roundtrip", "Options["+c.code.String()+"]", "typed re-encoding %x != raw %x", got, raw)
 		}
 	}
@@ -152,6 +131,35 @@ func typedV4(o dhcpv4.Options) error {
 		}
 	}
 	return nil
+}
+
+// optionCodec is a typed option value: dhcpv4's IPs, IP, Routes, ...
+type optionCodec interface {
+	FromBytes([]byte) error
+	ToBytes() []byte
+}
+
+// canonicalV4 lists the options whose typed form re-encodes to exactly the
+// bytes it was parsed from, with a constructor for a fresh value (some
+// FromBytes append to their receiver).
+var canonicalV4 = []struct {
+	code    dhcpv4.OptionCode
+	decoder func() optionCodec
+}{
+	{dhcpv4.OptionRouter, func() optionCodec { return &dhcpv4.IPs{} }},
+	{dhcpv4.OptionDomainNameServer, func() optionCodec { return &dhcpv4.IPs{} }},
+	{dhcpv4.OptionNTPServers, func() optionCodec { return &dhcpv4.IPs{} }},
+	{dhcpv4.OptionNetBIOSOverTCPIPNameServer, func() optionCodec { return &dhcpv4.IPs{} }},
+	{dhcpv4.OptionServerIdentifier, func() optionCodec { return new(dhcpv4.IP) }},
+	{dhcpv4.OptionRequestedIPAddress, func() optionCodec { return new(dhcpv4.IP) }},
+	{dhcpv4.OptionBroadcastAddress, func() optionCodec { return new(dhcpv4.IP) }},
+	{dhcpv4.OptionClasslessStaticRoute, func() optionCodec { return &dhcpv4.Routes{} }},
+	{dhcpv4.OptionParameterRequestList, func() optionCodec { return &dhcpv4.OptionCodeList{} }},
+	{dhcpv4.OptionUserClassInformation, func() optionCodec { return &dhcpv4.Strings{} }},
+	{dhcpv4.OptionVendorIdentifyingVendorClass, func() optionCodec { return &dhcpv4.VIVCIdentifiers{} }},
+	{dhcpv4.OptionIPAddressLeaseTime, func() optionCodec { return new(dhcpv4.Duration) }},
+	{dhcpv4.OptionMaximumDHCPMessageSize, func() optionCodec { return new(dhcpv4.Uint16) }},
+	{dhcpv4.OptionClientSystemArchitectureType, func() optionCodec { return &iana.Archs{} }},
 }
 
 // equalV4 compares two packets field by field and returns a roundtrip

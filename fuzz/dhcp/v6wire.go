@@ -36,6 +36,10 @@ func V6Wire(data []byte) error {
 	return roundTripV6(d)
 }
 
+// decapsulateRelayIndex is the implementation touchV6 checks against
+// RelayMessage(); a variable so a test can inject a wrong one.
+var decapsulateRelayIndex = dhcpv6.DecapsulateRelayIndex
+
 // touchV6 walks relay levels to the inner message, exercising each accessor.
 // It returns an invariant violation when the library's decapsulation paths
 // disagree about the nesting.
@@ -59,7 +63,7 @@ func touchV6(d dhcpv6.DHCPv6) error {
 			_ = rp.String()
 		}
 		next := r.Options.RelayMessage()
-		byIndex, err := dhcpv6.DecapsulateRelayIndex(d, depth)
+		byIndex, err := decapsulateRelayIndex(d, depth)
 		if next == nil {
 			if err == nil {
 				return harness.Violated("invariant", fmt.Sprintf("Relay[%d].RelayMessage", depth), "DecapsulateRelayIndex found a message RelayMessage() does not")

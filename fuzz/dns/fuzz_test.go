@@ -30,3 +30,8 @@ func FuzzTSIG(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, TSIG) })
 }
+
+func FuzzDifferential(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Differential) })
+}

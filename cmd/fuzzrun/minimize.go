@@ -161,5 +161,5 @@ func printMinimized(cli *CLI, name string, m triage.Minimized) {
 		done = " (budget spent; run again to continue)"
 	}
 	fmt.Fprintf(cli.Stdout, "%s: %s [%s]: %d -> %d bytes in %d replays, %s%s\n",
-		name, m.Crash.Title(""), m.Crash.Sig.ID(), m.Before, len(m.Input), m.Runs, m.Elapsed.Round(time.Millisecond), done)
+		name, m.Title, m.Crash.Sig.ID(), m.Before, len(m.Input), m.Runs, m.Elapsed.Round(time.Millisecond), done)
 }

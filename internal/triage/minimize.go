@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
@@ -14,6 +15,7 @@ import (
 // Minimized is the outcome of minimising one crasher.
 type Minimized struct {
 	Crash   signature.Crash // what the input crashes as
+	Title   string          // its title
 	Before  int             // bytes
 	Input   []byte          // the minimised input
 	Output  []byte          // go test's output for it
@@ -78,7 +80,7 @@ func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte
 		return o.Failed && o.Crash.Sig.ID() == want, nil
 	}
 	res, err := minimize.Minimize(ctx, input, test, opts)
-	m := Minimized{Crash: first.Crash, Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
+	m := Minimized{Crash: first.Crash, Title: first.Crash.Title(PackageName(t.ImportPath)), Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
 	if err != nil {
 		return m, fmt.Errorf("minimise for %s: %w", t.ID(), err)
 	}
@@ -91,5 +93,17 @@ func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte
 		return m, fmt.Errorf("minimised input for %s stopped reproducing %s on a final replay; the crash is flaky", t.ID(), want)
 	}
 	m.Output, m.Crash = o.Output, o.Crash
+	m.Title = o.Crash.Title(PackageName(t.ImportPath))
 	return m, nil
+}
+
+// PackageName is the name a title gives the package at importPath: its last
+// element, skipping a major-version suffix.
+func PackageName(importPath string) string {
+	elems := strings.Split(importPath, "/")
+	last := elems[len(elems)-1]
+	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+		last = elems[len(elems)-2]
+	}
+	return last
 }

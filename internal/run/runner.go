@@ -193,6 +193,7 @@ func (r *Runner) loop(ctx context.Context) {
 	deadline := time.Time{}
 	if r.opts.Total > 0 {
 		cfg.Slice = schedule.SliceLength(r.opts.Total, len(r.states), r.workers())
+		cfg.MinSlice = min(cfg.MinSlice, cfg.Slice/2)
 		deadline = time.Now().Add(r.opts.Total)
 	}
 	ticker := time.NewTicker(time.Second)
@@ -257,6 +258,12 @@ func (r *Runner) slice(ctx context.Context, st *targetState, d time.Duration) {
 		r.mu.Unlock()
 		r.refresh()
 	}()
+	r.mu.Lock()
+	first := st.sum.Slices == 1
+	r.mu.Unlock()
+	if n := countFiles(r.wd.CorpusDir(st.t)); first && n > 0 {
+		r.disp.Event(fmt.Sprintf("%s: resuming from %d work corpus entries in %s", st.t.ID(), n, r.wd.CorpusDir(st.t)))
+	}
 	for {
 		left := time.Until(end)
 		if ctx.Err() != nil || left < time.Second {

@@ -93,14 +93,13 @@ const (
 // is nothing to share, so one slice is the whole run (no process restarts,
 // no repeated baseline coverage passes). Otherwise each target's fair share
 // is cut into about three slices, so time can move to productive targets,
-// within [MinSliceLength, MaxSliceLength].
+// within [MinSliceLength, MaxSliceLength]; but never so long that some
+// target would not get a first slice: ceil(n/workers) rounds must fit.
 func SliceLength(total time.Duration, n, workers int) time.Duration {
-	if n <= 0 || workers <= 0 {
-		return total
-	}
-	if n <= workers {
+	if n <= 0 || workers <= 0 || n <= workers {
 		return total
 	}
 	share := total * time.Duration(workers) / time.Duration(n)
-	return min(max(share/3, MinSliceLength), MaxSliceLength, total)
+	rounds := time.Duration((n + workers - 1) / workers)
+	return min(max(share/3, MinSliceLength), MaxSliceLength, total/rounds)
 }

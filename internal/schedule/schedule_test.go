@@ -92,7 +92,9 @@ func TestSliceLength(t *testing.T) {
 		{2 * time.Minute, 13, 2, MinSliceLength},
 		{8 * time.Hour, 13, 2, MaxSliceLength},
 		{time.Hour, 12, 2, 200 * s},
-		{10 * s, 5, 2, 10 * s},
+		{10 * s, 5, 2, 10 * s / 3},
+		{20 * s, 3, 2, 10 * s},
+		{2 * time.Minute, 30, 2, 8 * s},
 		{time.Minute, 0, 2, time.Minute},
 	} {
 		if got := SliceLength(tc.total, tc.n, tc.workers); got != tc.want {

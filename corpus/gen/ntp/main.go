@@ -47,7 +47,7 @@ func run() error {
 		return fmt.Errorf("%w (run from inside the daemonfuzz module)", err)
 	}
 	var all []seed
-	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds} {
+	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds} {
 		s, err := gen()
 		if err != nil {
 			return err

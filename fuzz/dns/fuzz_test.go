@@ -35,3 +35,8 @@ func FuzzDifferential(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Differential) })
 }
+
+func FuzzDNSSEC(f *testing.F) {
+	harness.Seed(f, "dns-structured")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, DNSSEC) })
+}

@@ -147,7 +147,7 @@ func (d *PlainDisplay) Update(s Snapshot) {
 		every = 10 * time.Second
 	}
 	for _, r := range s.Rows {
-		if r.Phase != "fuzzing" || time.Since(d.printed[r.ID]) < every && d.phase[r.ID] == r.Phase {
+		if r.Phase != "fuzzing" || r.Execs == 0 || time.Since(d.printed[r.ID]) < every && d.phase[r.ID] == r.Phase {
 			d.phase[r.ID] = r.Phase
 			continue
 		}
@@ -174,6 +174,15 @@ func WriteTable(w io.Writer, s *Summary) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t\n", t.ID, t.Status, fmtDur(time.Duration(t.Fuzzed)), t.Execs, t.ExecsPerSec, t.New, t.Corpus, t.Crashes)
 	}
 	tw.Flush()
+	notRun := 0
+	for _, t := range s.Targets {
+		if t.Status == StatusNotRun {
+			notRun++
+		}
+	}
+	if notRun > 0 && !s.Interrupted {
+		fmt.Fprintf(w, "%d targets not run: the budget was spent before their turn; give more -time, or select fewer targets\n", notRun)
+	}
 	for _, t := range s.Targets {
 		if t.Error != "" {
 			first, _, _ := strings.Cut(t.Error, "\n")

@@ -98,7 +98,7 @@ declare -A TIME=(
   [base:FuzzDHCPv4]=$LONG [base:FuzzDHCPv6]=$LONG [base:FuzzNaiveV4]=$LONG [base:FuzzLabel]=$LABEL
 )
 ORDER=(suite:FuzzV4Wire suite:FuzzV6Wire suite:FuzzLabel suite:FuzzV4Structured suite:FuzzV6Structured
-  suite:FuzzV4Differential suite:FuzzV6Differential suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4
+  suite:FuzzV4Differential suite:FuzzV6Differential suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4 suite:FuzzRawUDP4
   suite:FuzzExchange4 base:FuzzDHCPv4 base:FuzzDHCPv6 base:FuzzNaiveV4 base:FuzzLabel)
 for kt in "${ORDER[@]}"; do
   kind=${kt%%:*} t=${kt#*:} time=${TIME[$kt]:-$SHORT}
@@ -131,12 +131,12 @@ row base FuzzDHCPv6 dhcpv6 rfc1035label
 row suite FuzzLabel rfc1035label
 row base FuzzLabel rfc1035label
 
-ALL=(FuzzV4Wire FuzzServer4 FuzzExchange4 FuzzV6Wire FuzzLabel FuzzServer6 FuzzClient4 FuzzV4Structured FuzzV6Structured FuzzV4Differential FuzzV6Differential)
+ALL=(FuzzV4Wire FuzzServer4 FuzzExchange4 FuzzV6Wire FuzzLabel FuzzServer6 FuzzClient4 FuzzV4Structured FuzzV6Structured FuzzV4Differential FuzzV6Differential FuzzRawUDP4)
 s=$(cover suite all-seeds '^Fuzz' no "${ALL[@]}"); a=$(cover suite all-after '^Fuzz' yes "${ALL[@]}")
 b=$(cover base base-all-after '^Fuzz(DHCPv4|DHCPv6|Label)$' yes FuzzDHCPv4 FuzzDHCPv6 FuzzLabel)
 {
 echo
-echo "### Whole suite (all 11 targets replayed) vs the three upstream harnesses together"
+echo "### Whole suite (all 12 targets replayed) vs the three upstream harnesses together"
 echo
 echo "| package | suite, seeds alone | suite, after this run's fuzzing | upstream three, after fuzzing |"
 echo "|---|---|---|---|"

@@ -60,3 +60,8 @@ func FuzzV6Differential(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, V6Differential) })
 }
+
+func FuzzRawUDP4(f *testing.F) {
+	harness.Seed(f, "dhcp-rawudp4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, RawUDP4) })
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/gopacket/layers"
 	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 	"github.com/insomniacslk/dhcp/dhcpv6"
 	"github.com/insomniacslk/dhcp/rfc1035label"
 
@@ -279,4 +280,31 @@ func TestDifferentialV6Fails(t *testing.T) {
 	changed := &dhcpv6.Message{MessageType: inner.MessageType, TransactionID: inner.TransactionID}
 	changed.AddOption(dhcpv6.OptClientID(&dhcpv6.DUIDLL{HWType: 1, LinkLayerAddr: net.HardwareAddr{9, 9, 9, 9, 9, 9}}))
 	wantViolation(t, compareV6("", inner, changed.ToBytes(), 0), "differential", "Options[0](Client ID)")
+}
+
+func TestRawUDP4Fails(t *testing.T) {
+	seeds, err := harness.LoadCorpus("dhcp-rawudp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	for _, s := range seeds {
+		if err := RawUDP4(s.Data); err != nil {
+			t.Fatalf("%s: %v", s.Path, err)
+		}
+		c := nclient4.NewBroadcastUDPConn(&frameConn{frames: [][]byte{s.Data}}, &net.UDPAddr{Port: nclient4.ClientPort})
+		buf := make([]byte, nclient4.MaxMessageSize)
+		n, from, err := c.ReadFrom(buf)
+		if err != nil {
+			continue
+		}
+		accepted++
+		bad := append([]byte(nil), buf[:n]...)
+		bad[0] ^= 0xff
+		wantViolation(t, checkRawUDP4(s.Data, bad, from), "invariant", "RawUDP4.Payload")
+		wantViolation(t, checkRawUDP4(s.Data, buf[:n], &net.UDPAddr{IP: net.IPv4(10, 9, 9, 9), Port: 67}), "invariant", "RawUDP4.Source")
+	}
+	if accepted == 0 {
+		t.Fatal("no dhcp-rawudp4 seed is accepted by BroadcastRawUDPConn; the seeds are wrong")
+	}
 }

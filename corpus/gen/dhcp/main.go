@@ -2,7 +2,8 @@
 // and corpus/dhcpv6 (packets on the wire), corpus/dhcp-label (RFC 1035 name
 // lists as used by DHCP options 119 and 24), corpus/dhcp-client4 (rogue
 // server replies for the nclient4 target) and corpus/dhcp-exchange4 (scripts
-// for the stateful exchange target), and the dictionaries corpus/dhcpv4.dict
+// for the stateful exchange target), corpus/dhcp-rawudp4 (IPv4 frames for
+// the nclient4 raw socket layer), and the dictionaries corpus/dhcpv4.dict
 // and corpus/dhcpv6.dict. Every packet is built with the library's own
 // constructors and modifiers (or, where the library cannot express it, such
 // as option overload, by editing its output) and stored through
@@ -63,6 +64,10 @@ func run(root string) error {
 	if err != nil {
 		return fmt.Errorf("build dhcp-client4 seeds: %w", err)
 	}
+	raw, err := rawUDP4Seeds()
+	if err != nil {
+		return fmt.Errorf("build dhcp-rawudp4 seeds: %w", err)
+	}
 	sets := []struct {
 		format string
 		seeds  []seed
@@ -72,6 +77,7 @@ func run(root string) error {
 		{"dhcp-label", labelSeeds()},
 		{"dhcp-client4", client},
 		{"dhcp-exchange4", exchangeSeeds()},
+		{"dhcp-rawudp4", raw},
 	}
 	for _, s := range sets {
 		dir := corpus.Dir{Root: root, Format: s.format}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/curate"
+	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -108,19 +110,18 @@ func moduleCorpus(dir string) (string, string, error) {
 }
 
 // workDirName is fuzzrun run's managed directory under the module root.
-const workDirName = ".fuzzrun"
+const workDirName = run.DirName
 
-// workDir locates the work corpus that 'fuzzrun run' keeps (the layout is
-// internal/run's: corpus/<pkgdir>/<FuzzXxx>/ in Go's corpus file format,
-// quarantine/<pkgdir>/<FuzzXxx>/ for entries that cannot be read).
+// workDir locates the work corpus that 'fuzzrun run' keeps, in
+// internal/run's layout.
 type workDir struct{ root string }
 
 func (w workDir) CorpusDir(t target.Target) string {
-	return filepath.Join(w.root, "corpus", filepath.FromSlash(t.Dir), t.Name)
+	return (&run.WorkDir{Root: w.root}).CorpusDir(t)
 }
 
 func (w workDir) QuarantineDir(t target.Target) string {
-	return filepath.Join(w.root, "quarantine", filepath.FromSlash(t.Dir), t.Name)
+	return (&run.WorkDir{Root: w.root}).QuarantineDir(t)
 }
 
 // path resolves a path given on the command line against the CLI's
@@ -240,6 +241,15 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 		wdPath = filepath.Join(root, workDirName)
 	}
 	wd := workDir{root: wdPath}
+	// A running fuzzrun writes this work corpus; merging mid-run would
+	// quarantine files being written.
+	if _, err := os.Stat(wdPath); err == nil {
+		lock, err := run.Acquire(filepath.Join(wdPath, "lock"))
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	var results []*curate.MergeResult
 	for _, t := range ts {
 		if t.Format == "" {

@@ -87,6 +87,12 @@ pct() { # PKG < covdata output -> "NN.N%" ("0.0%" when the binary never links PK
 
 REPORT=$W/report.md
 {
+echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $(go version | cut -d' ' -f3), $(nproc) cores; seeds:"
+for f in dhcpv4 dhcpv6 dhcp-label dhcp-client4 dhcp-exchange4 dhcp-rawudp4; do
+  printf ' %s %s' "$f" "$(ls corpus/$f | wc -l)"
+done
+echo
+echo
 echo "### Execs/sec (one worker, -fuzzminimizetime=0, nice 19)"
 echo
 echo "| target | fuzz time | execs | execs/sec |"

@@ -114,7 +114,13 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 // display picks a redrawn table for a terminal and plain lines otherwise.
 func display(cli *CLI) run.Display {
 	if f, ok := cli.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return &run.TerminalDisplay{W: cli.Stderr}
+		return &run.TerminalDisplay{W: cli.Stderr, Height: func() int {
+			_, h, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return h
+		}}
 	}
 	return &run.PlainDisplay{W: cli.Stderr}
 }

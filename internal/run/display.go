@@ -3,6 +3,7 @@ package run
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -54,6 +55,10 @@ func (nopDisplay) Close(Snapshot)  {}
 // TerminalDisplay redraws a status table in place, for a terminal.
 type TerminalDisplay struct {
 	W io.Writer
+	// Height, if set, returns the terminal's height in lines; a table taller
+	// than the screen cannot be redrawn in place, so it shows the targets
+	// being fuzzed first and counts the rest.
+	Height func() int
 
 	mu    sync.Mutex
 	lines int // lines of the table drawn last
@@ -99,15 +104,28 @@ func (d *TerminalDisplay) clear() {
 
 func (d *TerminalDisplay) redraw() {
 	var b strings.Builder
-	writeStatus(&b, d.last)
+	maxRows := 0
+	if d.Height != nil {
+		maxRows = max(d.Height()-4, 3) // the header, the column names, the "more" line, the prompt
+	}
+	writeStatus(&b, d.last, maxRows)
 	d.clear()
 	io.WriteString(d.W, b.String())
 	d.lines = strings.Count(b.String(), "\n")
 	d.drawn = time.Now()
 }
 
-// writeStatus renders the live table.
-func writeStatus(w io.Writer, s Snapshot) {
+// writeStatus renders the live table, with at most maxRows targets if
+// maxRows > 0: the ones running first.
+func writeStatus(w io.Writer, s Snapshot, maxRows int) {
+	rows := s.Rows
+	hidden := 0
+	if maxRows > 0 && len(rows) > maxRows {
+		rows = append([]Row(nil), rows...)
+		sort.SliceStable(rows, func(i, j int) bool { return running(rows[i]) && !running(rows[j]) })
+		hidden = len(rows) - maxRows
+		rows = rows[:maxRows]
+	}
 	head := fmt.Sprintf("fuzzing %d targets, %s elapsed", len(s.Rows), fmtDur(time.Since(s.Started)))
 	if left := s.Left(); left >= 0 {
 		head += fmt.Sprintf(", %s left", fmtDur(left))
@@ -115,7 +133,7 @@ func writeStatus(w io.Writer, s Snapshot) {
 	fmt.Fprintln(w, head)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "TARGET\tSTATE\tEXECS\tEXECS/S\tNEW\tCORPUS\tCRASHES\tFUZZED\tSLICE LEFT\t")
-	for _, r := range s.Rows {
+	for _, r := range rows {
 		left := "-"
 		if r.Left > 0 {
 			left = fmtDur(r.Left)
@@ -123,6 +141,18 @@ func writeStatus(w io.Writer, s Snapshot) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%s\t%s\t\n", r.ID, r.Phase, r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Crashes, fmtDur(r.Fuzzed), left)
 	}
 	tw.Flush()
+	if hidden > 0 {
+		fmt.Fprintf(w, "... and %d more targets\n", hidden)
+	}
+}
+
+// running reports whether a row's target has a process now.
+func running(r Row) bool {
+	switch r.Phase {
+	case "starting", "baseline", "fuzzing", "restarting":
+		return true
+	}
+	return false
 }
 
 // PlainDisplay writes progress as plain lines, for logs and CI: events as

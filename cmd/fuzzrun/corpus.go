@@ -41,7 +41,7 @@ func (*corpusCmd) Usage() string {
   merge [-target PATTERN] [-workdir DIR] [-dry-run] [-json]
         add to corpus/<format>/ the inputs of each target's work corpus
         (.fuzzrun/corpus/<pkgdir>/<FuzzXxx>/) that reach code the seeds do not.
-  minimize [-target PATTERN] [-format F] [-dry-run] [-json]
+  minimize [-target PATTERN] [-format F] [-corpus DIR] [-dry-run] [-json]
         shrink corpus/<format>/ to the smallest-first set cover of the code
         its inputs reach in every selected target reading that format; the
         kept set must reach the same statement coverage or nothing changes.
@@ -304,12 +304,13 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 }
 
 func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
-	fs := actionFlags(cli, "minimize", "[-target PATTERN] [-format F] [-dry-run] [-json]")
+	fs := actionFlags(cli, "minimize", "[-target PATTERN] [-format F] [-corpus DIR] [-dry-run] [-json]")
 	pat := fs.String("target", "", "measure with the targets matching `pattern` (default all)")
 	only := fs.String("format", "", "minimize only corpus/`F` (default every format a selected target reads)")
 	dry := fs.Bool("dry-run", false, "measure and report, change nothing")
 	coverpkg := fs.String("coverpkg", "", "comma-separated `packages` whose coverage counts")
 	profiles := fs.String("profiles", "", "keep the full and kept coverage profiles in `DIR`")
+	croot := fs.String("corpus", "", "the corpus root `DIR` holding <format>/ (default corpus/ of the module)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if err := parseAction(fs, args); err != nil {
 		return helpOK(err)
@@ -317,6 +318,10 @@ func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
 	root, ts, err := selectTargets(cli.Dir, patterns(*pat))
 	if err != nil {
 		return err
+	}
+	corpusRoot := cliPath(cli, *croot)
+	if corpusRoot == "" {
+		corpusRoot = filepath.Join(root, "corpus")
 	}
 	byFormat := map[string][]target.Target{}
 	for _, t := range ts {
@@ -338,7 +343,7 @@ func corpusMinimize(ctx context.Context, cli *CLI, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := curate.Minimize(ctx, corpus.Dir{Root: filepath.Join(root, "corpus"), Format: f}, bins,
+		res, err := curate.Minimize(ctx, corpus.Dir{Root: corpusRoot, Format: f}, bins,
 			curate.MinimizeOptions{DryRun: *dry, ProfileDir: cliPath(cli, *profiles), Log: cli.Stderr})
 		closeAll(bins)
 		if err != nil {

@@ -8,32 +8,41 @@ import (
 // firstDiff walks a and b (values of the same type) and returns the Go
 // selector path of the first field that differs, relative to prefix, with
 // the two values rendered for the violation's detail. It returns ok when
-// they are deeply equal. Unexported fields are compared too (reflect reads
-// them), so a difference hidden inside a library-private field is still
-// found; interfaces are followed to their dynamic values.
+// they are equal. Unexported fields are compared too, and interfaces are
+// followed to their dynamic values, named in the path
+// ("Answer[0].URI.Target") so triage knows the record type.
+//
+// Equality is reflect.DeepEqual except that a nil and an empty slice are
+// equal: Unpack, Copy and the builders each pick one or the other for
+// "no records", "no options", "no bitmap", and nothing on the wire or in
+// presentation form tells them apart.
 func firstDiff(prefix string, a, b any) (path, detail string, ok bool) {
 	if reflect.DeepEqual(a, b) {
 		return "", "", true
 	}
-	path, detail = walkDiff(prefix, reflect.ValueOf(a), reflect.ValueOf(b))
-	return path, detail, false
+	path, detail, found := walkDiff(prefix, reflect.ValueOf(a), reflect.ValueOf(b))
+	return path, detail, !found
 }
 
-func walkDiff(path string, a, b reflect.Value) (string, string) {
+func walkDiff(path string, a, b reflect.Value) (string, string, bool) {
 	if !a.IsValid() || !b.IsValid() || a.Type() != b.Type() {
-		return path, fmt.Sprintf("%s != %s", describe(a), describe(b))
+		if !a.IsValid() && !b.IsValid() {
+			return "", "", false
+		}
+		return path, fmt.Sprintf("%s != %s", describe(a), describe(b)), true
 	}
 	switch a.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if a.IsNil() || b.IsNil() {
-			return path, fmt.Sprintf("%s != %s", describe(a), describe(b))
+			if a.IsNil() && b.IsNil() {
+				return "", "", false
+			}
+			return path, fmt.Sprintf("%s != %s", describe(a), describe(b)), true
 		}
 		if a.Kind() == reflect.Interface {
-			// Name the dynamic type, so "Answer[0].URI.Target" tells
-			// triage which record type disagreed.
 			ea, eb := a.Elem(), b.Elem()
 			if ea.Type() != eb.Type() {
-				return path, fmt.Sprintf("%s != %s", ea.Type(), eb.Type())
+				return path, fmt.Sprintf("%s != %s", ea.Type(), eb.Type()), true
 			}
 			t := ea.Type()
 			if t.Kind() == reflect.Pointer {
@@ -44,38 +53,28 @@ func walkDiff(path string, a, b reflect.Value) (string, string) {
 		return walkDiff(path, a.Elem(), b.Elem())
 	case reflect.Struct:
 		for i := 0; i < a.NumField(); i++ {
-			fa, fb := a.Field(i), b.Field(i)
-			if !deepEqualValues(fa, fb) {
-				return walkDiff(path+"."+a.Type().Field(i).Name, fa, fb)
+			if p, d, found := walkDiff(path+"."+a.Type().Field(i).Name, a.Field(i), b.Field(i)); found {
+				return p, d, true
 			}
 		}
+		return "", "", false
 	case reflect.Slice, reflect.Array:
-		if a.Kind() == reflect.Slice && (a.IsNil() != b.IsNil()) && a.Len() == 0 && b.Len() == 0 {
-			return path, fmt.Sprintf("nil != empty (%s vs %s)", describe(a), describe(b))
-		}
 		if a.Len() != b.Len() {
-			return "len(" + path + ")", fmt.Sprintf("%d != %d: %s != %s", a.Len(), b.Len(), describe(a), describe(b))
+			return "len(" + path + ")", fmt.Sprintf("%d != %d: %s != %s", a.Len(), b.Len(), describe(a), describe(b)), true
 		}
 		for i := 0; i < a.Len(); i++ {
-			if !deepEqualValues(a.Index(i), b.Index(i)) {
-				return walkDiff(fmt.Sprintf("%s[%d]", path, i), a.Index(i), b.Index(i))
+			if p, d, found := walkDiff(fmt.Sprintf("%s[%d]", path, i), a.Index(i), b.Index(i)); found {
+				return p, d, true
 			}
 		}
-	case reflect.Map:
-		// DNS values hold no maps; render and stop.
+		return "", "", false
+	case reflect.Map, reflect.Func, reflect.Chan:
+		// DNS values hold none of these; compare their rendering.
 	}
-	return path, fmt.Sprintf("%s != %s", describe(a), describe(b))
-}
-
-// deepEqualValues is reflect.DeepEqual for values that may come from
-// unexported fields (which Interface() refuses).
-func deepEqualValues(a, b reflect.Value) bool {
-	if !a.CanInterface() || !b.CanInterface() {
-		// fmt renders unexported values through reflection, which is
-		// enough to locate the differing field.
-		return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
+	if fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b) {
+		return "", "", false
 	}
-	return reflect.DeepEqual(a.Interface(), b.Interface())
+	return path, fmt.Sprintf("%s != %s", describe(a), describe(b)), true
 }
 
 func describe(v reflect.Value) string {

@@ -40,3 +40,13 @@ func FuzzDNSSEC(f *testing.F) {
 	harness.Seed(f, "dns-structured")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, DNSSEC) })
 }
+
+func FuzzNames(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Names) })
+}
+
+func FuzzTruncate(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Truncate) })
+}

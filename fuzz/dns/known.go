@@ -83,7 +83,39 @@ var knownBugs = []knownBug{{
 	summary: "Pack never checks the 255-octet limit of a domain name (only Unpack " +
 		"does), so it writes messages with 257-octet names that Unpack rejects",
 	strip: stripLongNames,
+}, {
+	id: "FuzzTruncate/5d481edc8aa0b149",
+	summary: "Msg.Copy and dns.Copy are not deep for EDNS0 options: EDNS0_SUBNET.copy " +
+		"shares Address and EDNS0_DAU/DHU/N3U.copy share AlgCode, so changing a " +
+		"copied reply (say, rewriting client subnet) changes the original",
+	strip: stripSharedOptions,
 }}
+
+// stripSharedOptions removes the EDNS0 options whose copy() is shallow.
+func stripSharedOptions(m *dns.Msg) (*dns.Msg, bool) {
+	if m.IsEdns0() == nil {
+		return m, false
+	}
+	c := m.Copy()
+	found := false
+	for _, rr := range c.Extra {
+		o, ok := rr.(*dns.OPT)
+		if !ok {
+			continue
+		}
+		var keep []dns.EDNS0
+		for _, e := range o.Option {
+			switch e.(type) {
+			case *dns.EDNS0_SUBNET, *dns.EDNS0_DAU, *dns.EDNS0_DHU, *dns.EDNS0_N3U:
+				found = true
+				continue
+			}
+			keep = append(keep, e)
+		}
+		o.Option = keep
+	}
+	return c, found
+}
 
 // stripLongNames removes the questions and records holding a name longer
 // than 255 octets in wire form.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -40,7 +41,9 @@ inputs. The work corpus lives in -workdir and persists, so the next run
 resumes from it. Crashes go to the crash store (crashers/), and the target is
 restarted for the rest of its time. Ctrl-C stops every worker within seconds
 and keeps what was found. The budget counts from the end of the build.
-Exit status 3 means crashes were found.`
+Exit status 3 means crashes were found, 1 that a target could not be
+fuzzed (it does not build, or a seed already fails) or the run was
+interrupted.`
 }
 
 func (c *runCmd) Flags(fs *flag.FlagSet) {
@@ -102,7 +105,15 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	} else {
 		run.WriteTable(cli.Stdout, sum)
 	}
+	var failed []string
+	for _, t := range sum.Targets {
+		if t.Status == run.StatusFailed {
+			failed = append(failed, t.ID)
+		}
+	}
 	switch {
+	case len(failed) > 0:
+		return fmt.Errorf("%d targets could not be fuzzed (%s); the table above says why", len(failed), strings.Join(failed, ", "))
 	case len(sum.Crashes) > 0:
 		return &findingsError{fmt.Sprintf("%d crashes found; see the crash store (%s) and run 'fuzzrun triage'", len(sum.Crashes), crashstore.DirName)}
 	case sum.Interrupted:

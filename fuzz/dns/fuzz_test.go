@@ -50,3 +50,8 @@ func FuzzTruncate(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Truncate) })
 }
+
+func FuzzServer(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server) })
+}

@@ -2,11 +2,14 @@
 # Runner overhead: total executions of one target fuzzed for 60 s by
 # `fuzzrun run` against plain `go test -fuzz` for 60 s, both with one worker
 # and -fuzzminimizetime=0, both starting from the seed corpus alone (a fresh
-# work directory for fuzzrun, a fresh GOCACHE, hence an empty fuzz cache, for
-# go test). Runs alternate A B B A so drift in machine load hits both sides.
+# work directory for fuzzrun; a fresh -test.fuzzcachedir for go test, passed
+# after -args, where it overrides the one go test sets). Runs alternate
+# A B B A so drift in machine load hits both sides alike.
 #
 #   bench/runner/overhead.sh [TARGET_PKG] [TARGET] [SECONDS]
 #
+# Run it from a clean checkout (for example `git archive HEAD | tar -x -C DIR`)
+# so that work in progress elsewhere in the tree cannot break the build.
 # Prints one line per run and the ratio of the totals (goal: >= 0.95).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,21 +20,17 @@ tmp=$(mktemp -d /tmp/runner-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/fuzzrun" ./cmd/fuzzrun
-# Warm a private GOCACHE with the instrumented build, so the plain side's
-# 60 s are fuzzing, not compiling; its fuzz cache stays empty.
-export GOCACHE_PLAIN="$tmp/gocache"
-GOCACHE="$GOCACHE_PLAIN" go test -c -fuzz=. -o /dev/null "$pkg"
-# Warm fuzzrun's binary build the same way (the shared cache).
-"$tmp/fuzzrun" run -per-target 1s -jobs 1 -workdir "$tmp/warm" "${pkg#./}:$name" >/dev/null 2>&1 || true
+# Warm the build cache with the instrumented build, so that each side's
+# 60 s are fuzzing, not compiling.
+go test -c -fuzz=. -o "$tmp/warm.test" "$pkg"
 
 # last_execs prints the execs of the last "fuzz: elapsed" line of a log.
 last_execs() { grep -o 'execs: [0-9]*' "$1" | tail -1 | grep -o '[0-9]*'; }
 
 plain() {
 	local log="$tmp/plain-$1.log"
-	rm -rf "$GOCACHE_PLAIN/fuzz"
-	GOCACHE="$GOCACHE_PLAIN" go test -run='^$' -fuzz="^$name\$" -fuzztime="${secs}s" \
-		-fuzzminimizetime=0 -parallel=1 "$pkg" >"$log" 2>&1 || true
+	go test -run='^$' -fuzz="^$name\$" -fuzztime="${secs}s" \
+		-fuzzminimizetime=0 -parallel=1 "$pkg" -args -test.fuzzcachedir="$tmp/plaincache-$1" >"$log" 2>&1 || true
 	last_execs "$log"
 }
 

@@ -36,9 +36,12 @@ type Options struct {
 	Jobs int
 	// BatchSize is the number of inputs one process measures; default 2000.
 	BatchSize int
-	// Timeout bounds one process; default 10 minutes. An input that hangs
-	// is reported and skipped.
+	// Timeout bounds one process; default 10 minutes.
 	Timeout time.Duration
+	// InputTimeout is how long one input may run when inputs are measured
+	// one by one; default 10 s, as Go's fuzzing engine allows. An input
+	// that takes longer is reported as hung and skipped.
+	InputTimeout time.Duration
 	// Log receives progress lines; default io.Discard.
 	Log io.Writer
 }
@@ -55,6 +58,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Minute
+	}
+	if o.InputTimeout <= 0 {
+		o.InputTimeout = 10 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = io.Discard

@@ -2,9 +2,12 @@ package coverage
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestCover(t *testing.T) {
@@ -135,6 +138,48 @@ func TestPerInputToy(t *testing.T) {
 	}
 	if slices.Equal(res[0].Blocks, res[1].Blocks) || slices.Equal(res[2].Blocks, res[4].Blocks) {
 		t.Errorf("different paths gave the same blocks: %v", res)
+	}
+}
+
+func TestPerInputHang(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a test binary")
+	}
+	dir, _ := filepath.Abs("testdata/toymod")
+	b, err := Build(context.Background(), Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: filepath.Join(dir, "toy")},
+		Options{ModuleRoot: dir, InputTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	res, err := b.PerInput(context.Background(), [][]byte{[]byte("ab"), []byte("hh"), []byte("ccc")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Status != OK || res[1].Status != Hung || res[2].Status != OK || len(res[2].Blocks) == 0 {
+		t.Fatalf("results %+v", res)
+	}
+}
+
+func TestFindFuzzCall(t *testing.T) {
+	dir := t.TempDir()
+	src := "package p\n\nimport \"testing\"\n\nfunc FuzzA(f *testing.F) {\n\tf.Add([]byte(\"x\"))\n\tf.Fuzz(func(t *testing.T, b []byte) {})\n}\n\nfunc FuzzB(f *testing.F) { run(f) }\n"
+	if err := os.WriteFile(filepath.Join(dir, "a_test.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := findFuzzCall(dir, "FuzzA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(src, "f.Fuzz(func(t *testing.T, b []byte) {})", "f.Fuzz(fuzzrunCoverWrap(func(t *testing.T, b []byte) {}))", 1)
+	if got := string(c.wrapped()); got != want || c.pkg != "p" {
+		t.Errorf("wrapped:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := findFuzzCall(dir, "FuzzB"); err == nil || !strings.Contains(err.Error(), "never calls f.Fuzz(fn) in its body") {
+		t.Errorf("FuzzB: %v", err)
+	}
+	if _, err := findFuzzCall(dir, "FuzzC"); err == nil || !strings.Contains(err.Error(), "no func FuzzC") {
+		t.Errorf("FuzzC: %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -85,7 +86,8 @@ func (b *Binary) profileOnce(ctx context.Context, inputs [][]byte, seeds bool, o
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return err
 	}
-	if err := b.exec(ctx, dir, nil, run, "-test.coverprofile="+abs); err != nil {
+	var failed *testsFailed
+	if err := b.exec(ctx, dir, "", run, "-test.coverprofile="+abs); err != nil && !errors.As(err, &failed) {
 		return fmt.Errorf("coverage of %s: %w", b.Target.Name, err)
 	}
 	if _, err := os.Stat(abs); err != nil {

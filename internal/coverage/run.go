@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -90,8 +92,13 @@ func (b *Binary) measureRange(ctx context.Context, inputs [][]byte, lo, hi int, 
 		if next == hi {
 			return nil
 		}
-		if runErr == nil {
-			return fmt.Errorf("coverage of %s: the test binary ran no subtest for input %d; does %s skip inputs?", b.Target.Name, next, b.Target.Name)
+		var failed *testsFailed
+		if runErr == nil || errors.As(runErr, &failed) {
+			out := ""
+			if failed != nil {
+				out = "\n" + tail(failed.out, 40)
+			}
+			return fmt.Errorf("coverage of %s: the test binary ran no subtest for input %d; does %s skip inputs, or fail before running them?%s", b.Target.Name, next, b.Target.Name, out)
 		}
 		switch {
 		case started == next:
@@ -119,7 +126,7 @@ func (b *Binary) runBatch(ctx context.Context, inputs [][]byte, lo, hi int) (map
 	}
 	defer os.RemoveAll(dir)
 	recs := filepath.Join(dir, "records")
-	runErr := b.exec(ctx, dir, []string{EnvOut + "=" + recs}, "-test.run=^"+b.Target.Name+"$/^"+inputPrefix)
+	runErr := b.exec(ctx, dir, recs, "-test.run=^"+b.Target.Name+"$/^"+inputPrefix)
 	data, err := os.ReadFile(recs)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, -1, err
@@ -133,9 +140,16 @@ func (b *Binary) runBatch(ctx context.Context, inputs [][]byte, lo, hi int) (map
 
 var errSetup = errors.New("test process failed")
 
-// exec runs the binary in dir. A test failure (exit 1 with FAIL) is not an
-// error: oracle violations still cover code.
-func (b *Binary) exec(ctx context.Context, dir string, env []string, args ...string) error {
+// testsFailed is a test process that ran to its end with failing tests (an
+// oracle violation): its coverage still counts.
+type testsFailed struct{ out string }
+
+func (e *testsFailed) Error() string { return "tests failed" }
+
+// exec runs the binary in dir. With records set, the per-input wrapper is
+// switched on, writing there, and the process is killed when no input
+// finishes for InputTimeout once the first has begun: a hang.
+func (b *Binary) exec(ctx context.Context, dir, records string, args ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
 	defer cancel()
 	gocover := filepath.Join(dir, "gocoverdir")
@@ -145,24 +159,64 @@ func (b *Binary) exec(ctx context.Context, dir string, env []string, args ...str
 	args = append(args, "-test.gocoverdir="+gocover, "-test.parallel=1", "-test.timeout=0")
 	cmd := exec.CommandContext(ctx, b.exe, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = os.Environ()
+	if records != "" {
+		cmd.Env = append(cmd.Env, EnvOut+"="+records)
+	}
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	var hung atomic.Bool
+	stop := make(chan struct{})
+	if records != "" {
+		go watchStall(records, b.opts.InputTimeout, stop, func() { hung.Store(true); cancel() })
+	}
+	err := cmd.Wait()
+	close(stop)
 	if err == nil {
 		return nil
 	}
 	text := out.String()
-	if ctx.Err() != nil {
+	switch {
+	case hung.Load():
+		return fmt.Errorf("%w: no input finished for %v (a hang)", errSetup, b.opts.InputTimeout)
+	case ctx.Err() != nil:
 		return fmt.Errorf("%w: timed out after %v", errSetup, b.opts.Timeout)
-	}
-	if strings.Contains(text, "\nFAIL\n") || strings.HasSuffix(text, "\nFAIL") {
-		if !strings.Contains(text, "panic: ") {
-			return nil
-		}
+	case (strings.Contains(text, "\nFAIL\n") || strings.HasSuffix(text, "\nFAIL")) && !strings.Contains(text, "panic: "):
+		return &testsFailed{out: text}
 	}
 	return fmt.Errorf("%w: %v\n%s", errSetup, err, tail(text, 40))
+}
+
+// watchStall calls kill when path, once it exists, stops growing for d.
+func watchStall(path string, d time.Duration, stop <-chan struct{}, kill func()) {
+	tick := time.NewTicker(min(d/4, 250*time.Millisecond))
+	defer tick.Stop()
+	var size int64 = -1
+	last := time.Now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			last = time.Now() // not started yet: startup is bounded by Timeout
+			continue
+		}
+		if st.Size() != size {
+			size, last = st.Size(), time.Now()
+			continue
+		}
+		if time.Since(last) > d {
+			kill()
+			return
+		}
+	}
 }
 
 func tail(s string, n int) string {

@@ -2,9 +2,13 @@
 // coverage tests.
 package toy
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
-// Parse walks a different branch for each leading byte and panics on "!!".
+// Parse walks a different branch for each leading byte, panics on "!!"
+// and hangs on "hh".
 func Parse(data []byte) error {
 	if len(data) == 0 {
 		return errors.New("empty")
@@ -31,6 +35,10 @@ func Parse(data []byte) error {
 		}
 	case 'f':
 		return errors.New("oracle toy violated at F: planted")
+	case 'h':
+		for len(data) > 1 && data[1] == 'h' {
+			time.Sleep(time.Second) // a planted hang
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -17,6 +18,7 @@ type Minimized struct {
 	Crash   signature.Crash // what the input crashes as
 	Title   string          // its title
 	Before  int             // bytes
+	Zeros   int             // zero bytes in the input before
 	Input   []byte          // the minimised input
 	Output  []byte          // go test's output for it
 	Runs    int
@@ -80,7 +82,7 @@ func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte
 		return o.Failed && o.Crash.Sig.ID() == want, nil
 	}
 	res, err := minimize.Minimize(ctx, input, test, opts)
-	m := Minimized{Crash: first.Crash, Title: first.Crash.Title(PackageName(t.ImportPath)), Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
+	m := Minimized{Zeros: bytes.Count(input, []byte{0}), Crash: first.Crash, Title: first.Crash.Title(PackageName(t.ImportPath)), Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
 	if err != nil {
 		return m, fmt.Errorf("minimise for %s: %w", t.ID(), err)
 	}
@@ -106,4 +108,10 @@ func PackageName(importPath string) string {
 		last = elems[len(elems)-2]
 	}
 	return last
+}
+
+// Zeroed is how many more zero bytes the minimised input has than the
+// original: the simplification a same-length result still brings.
+func (m Minimized) Zeroed() int {
+	return max(bytes.Count(m.Input, []byte{0})-m.Zeros, 0)
 }

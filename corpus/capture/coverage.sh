@@ -9,10 +9,12 @@
 #
 # How: two copies of the module's source in a scratch directory, one with
 # the captured seeds (manifest kind "captured", note "corpus/capture: ...")
-# removed; in each, `go test -run=^FuzzX$ -coverpkg=PKGS -coverprofile`
-# replays the target's seeds (harness.Seed reads corpus/<format>/ of the
-# module it runs in), and the profile is summed per package. Replay only:
-# no fuzzing, one process at a time.
+# removed. One test binary per target package is built with
+# `go test -c -coverpkg=PKGS` (PKGS: the package's non-standard imports,
+# the code under test), then run as `-test.run=^FuzzX$ -test.coverprofile`
+# in each copy's package directory, so harness.Seed replays that copy's
+# corpus/<format>/; the profile is summed per package. Replay only: no
+# fuzzing, one process at a time.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -61,11 +63,25 @@ libpkgs() {
 		grep -E '^[a-z0-9.-]+\.[a-z]+/' | grep -v '^github.com/daemonfuzz/' | paste -sd, -
 }
 
-# cover DIR TARGET PKGDIR COVERPKG: per-package "pkg covered total" lines.
+# build PKGDIR: one coverage-instrumented test binary per target package,
+# built once from the full copy (the two copies differ only in corpus/).
+build() {
+	local pkgdir=$1 bin=$scratch/bin/${1//\//_}.test
+	if [[ ! -x $bin ]]; then
+		mkdir -p "$scratch/bin"
+		(cd "$scratch/all" && go test -c -covermode=set -coverpkg="$(libpkgs "$pkgdir")" -o "$bin" "./$pkgdir")
+	fi
+	echo "$bin"
+}
+
+# cover DIR TARGET PKGDIR: per-package "pkg covered total" lines of one
+# replay of TARGET's seeds, run in DIR's package directory so that
+# harness.Seed reads DIR's corpus/.
 cover() {
-	local dir=$1 target=$2 pkgdir=$3 coverpkg=$4 prof
+	local dir=$1 target=$2 pkgdir=$3 bin prof
+	bin=$(build "$pkgdir")
 	prof=$(mktemp "$scratch/prof.XXXXXX")
-	(cd "$dir" && go test -count=1 -run="^$target\$" -coverpkg="$coverpkg" -coverprofile="$prof" "./$pkgdir" >"$prof.log" 2>&1) ||
+	(cd "$dir/$pkgdir" && "$bin" -test.count=1 -test.run="^$target\$" -test.coverprofile="$prof" >"$prof.log" 2>&1) ||
 		echo "  ($target in $(basename "$dir") failed: $(grep -m1 -E 'FAIL|panic|oracle' "$prof.log"))" >&2
 	# mode line, then "file:l.c,l.c stmts count"; a block may repeat.
 	awk 'NR > 1 {
@@ -89,11 +105,12 @@ for t in "${TARGETS[@]}"; do
 	if ((${#want[@]})) && [[ " ${want[*]} " != *" $target "* ]]; then
 		continue
 	fi
-	coverpkg=$(libpkgs "$pkgdir")
-	join -a1 -e0 -o 0,1.2,1.3,2.2,2.3 <(cover "$scratch/hand" "$target" "$pkgdir" "$coverpkg") \
-		<(cover "$scratch/all" "$target" "$pkgdir" "$coverpkg") |
+	build "$pkgdir" >/dev/null
+	cover "$scratch/hand" "$target" "$pkgdir" >"$scratch/hand.cov"
+	cover "$scratch/all" "$target" "$pkgdir" >"$scratch/all.cov"
+	join -a1 -e0 -o 0,1.2,1.3,2.2,2.3 "$scratch/hand.cov" "$scratch/all.cov" |
 		while read -r pkg hc ht ac at; do
-			((ht > 0)) || continue
+			((ht > 0 && hc + ac > 0)) || continue # packages the target does not use
 			printf '| %s | %d | %d | %s | %.1f%% | %.1f%% |\n' "$target" "$(count "$scratch/hand" "$format")" \
 				"$(count "$scratch/all" "$format")" "$pkg" "$(echo "100*$hc/$ht" | bc -l)" "$(echo "100*$ac/$at" | bc -l)"
 		done

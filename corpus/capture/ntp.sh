@@ -208,12 +208,21 @@ extract_ntske() {
 	local pcap=$1 keys=$WORK/tls-keys
 	shift
 	[[ -s $keys ]] || { log "no TLS key log: NTS-KE records not extracted"; return 0; }
-	rm -f "$PCAP_DIR"/ntske-*.bin
+	rm -f "$PCAP_DIR"/ntske-*.bin "$PCAP_DIR"/ntske-*.bin.provenance
 	local streams s
 	streams=$(tshark -n -r "$pcap" -Y 'tcp.port == 4460' -T fields -e tcp.stream 2>/dev/null | sort -un)
 	for s in $streams; do
 		tshark -n -r "$pcap" -o "tls.keylog_file:$keys" -q -z "follow,tls,raw,$s" 2>/dev/null |
 			split_follow "$PCAP_DIR/ntske-$1-$s"
+		# The server of the stream (the SYN's destination) wrote its response.
+		local srv
+		srv=$(tshark -n -r "$pcap" -Y "tcp.stream == $s && tcp.flags.syn == 1 && tcp.flags.ack == 0" -T fields -e ip.dst 2>/dev/null | head -1)
+		if [[ -f $PCAP_DIR/ntske-$1-$s-response.bin && ($srv == "$A" || $srv == "$B") ]]; then
+			local impl
+			impl=$([[ $srv == "$A" ]] && chronyver || ntpsecver)
+			printf 'scenario\tNTS-KE response of the server at %s, decrypted with chrony'"'"'s TLS key log\nimplementation\t%s\n' "$srv" "$impl" \
+				>"$PCAP_DIR/ntske-$1-$s-response.bin.provenance"
+		fi
 	done
 	log "NTS-KE: $(ls "$PCAP_DIR"/ntske-*.bin 2>/dev/null | wc -l) record streams decrypted"
 	provenance "ntske-$1" "NTS-KE records (RFC 8915) decrypted from the TLS streams captured with pcaps/$1.pcap (not committed) with chrony's TLS key log: requests and responses between chronyd and ntpd (ntpsec)" \

@@ -6,6 +6,7 @@
 //
 //	pcaps/NAME.pcap                 routed by port (internal/pcapimport)
 //	pcaps/ntske-NAME-*.bin          one NTS-KE message each, format ntske
+//	                                (its own .bin.provenance when the sender is known)
 //	zones/NAME.zone                 zone text, format dns-zone: the whole file
 //	                                and the first record of each RR type
 //
@@ -213,7 +214,13 @@ func (im *importer) ntske(path string) error {
 	if i < 0 || j < 0 {
 		return fmt.Errorf("%s: want ntske-NAME-STREAM-(request|response).bin", path)
 	}
-	side, err := readSidecar(filepath.Join(filepath.Dir(path), name[:j]+".provenance"))
+	// A message whose sender the capture script could tell has its own
+	// sidecar; the others share their capture's.
+	sidePath := path + ".provenance"
+	if _, err := os.Stat(sidePath); err != nil {
+		sidePath = filepath.Join(filepath.Dir(path), name[:j]+".provenance")
+	}
+	side, err := readSidecar(sidePath)
 	if err != nil {
 		return err
 	}

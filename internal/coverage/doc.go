@@ -25,7 +25,8 @@
 // working directory, and runs each file as a subtest named after it), the
 // package's other testdata entries are symlinked in, and a go.mod beside a
 // corpus/ directory lets internal/harness.Seed find its seed corpus from the
-// scratch directory. So one process measures thousands of inputs, each on
+// scratch directory; the module root's other entries are linked in, so
+// lookups such as the crash store's suppression list resolve as well. So one process measures thousands of inputs, each on
 // its own; a panicking or hanging input ends the process, is reported, and
 // the rest run in a new process.
 //

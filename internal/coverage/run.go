@@ -228,8 +228,9 @@ func tail(s string, n int) string {
 }
 
 // scratch lays out a working directory for one process: the inputs under
-// testdata/fuzz/<Name>/, the package's other testdata entries, and a go.mod
-// beside corpus/ so harness.Seed finds seeds from here. With seeds, corpus/
+// testdata/fuzz/<Name>/, the package's other testdata entries, a go.mod
+// beside corpus/ so harness.Seed finds seeds from here, and links to the
+// module root's other entries. With seeds, corpus/
 // is the module's own; otherwise a stub holding one input, since the
 // subtest filter skips seeds anyway and harness.Seed refuses an empty corpus.
 func (b *Binary) scratch(inputs [][]byte, lo, hi int, seeds bool) (string, error) {
@@ -260,6 +261,19 @@ func (b *Binary) scratch(inputs [][]byte, lo, hi int, seeds bool) (string, error
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module fuzzrun.scratch\n"), 0o644); err != nil {
 		return fail(err)
+	}
+	// Whatever else the target finds from the module root (the crash
+	// store's suppression list, for one) it finds here too.
+	if ents, err := os.ReadDir(b.opts.ModuleRoot); err == nil {
+		for _, e := range ents {
+			switch e.Name() {
+			case "go.mod", "corpus", "testdata", "records", "gocoverdir", ".git", ".fuzzrun":
+				continue
+			}
+			if err := os.Symlink(filepath.Join(b.opts.ModuleRoot, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	realCorpus := filepath.Join(b.opts.ModuleRoot, "corpus")
 	if st, err := os.Stat(realCorpus); seeds && err == nil && st.IsDir() {

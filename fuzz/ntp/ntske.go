@@ -32,6 +32,12 @@ func NTSKERecords(data []byte) error {
 	if err != nil {
 		return nil
 	}
+	return checkRecords(data, recs)
+}
+
+// checkRecords holds the records ntske.Parse returned for data to
+// NTSKERecords' oracles.
+func checkRecords(data []byte, recs []ntske.Record) error {
 	all, err := ntske.MarshalRecords(recs)
 	if err != nil {
 		return harness.Violated("roundtrip", "MarshalRecords", "parsed records do not marshal: %v", err)

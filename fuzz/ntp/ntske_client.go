@@ -115,10 +115,16 @@ func NTSKEClient(data []byte) error {
 	p.mu.Lock()
 	state := p.state
 	p.mu.Unlock()
+	return checkKEClient(data, cl.SupportedAEAD, res, herr, state)
+}
+
+// checkKEClient judges the client's result res (or error herr) for the
+// response data; state is the peer's side of the TLS session.
+func checkKEClient(data []byte, offered []uint16, res *ntske.HandshakeResult, herr error, state tls.ConnectionState) error {
 	if len(data) > 64*1024 {
 		return nil // over the client's message cap: rejected by size, not content
 	}
-	want, why := keClientVerdict(data, cl.SupportedAEAD)
+	want, why := keClientVerdict(data, offered)
 	if want == nil && herr == nil && tolerateCriticalUnknown(why) {
 		return nil
 	}

@@ -193,6 +193,9 @@ func checkKEServerResponse(req, resp []byte, state tls.ConnectionState) error {
 		}
 		return nil
 	}
+	if len(recs) > 0 && recs[0].Type == ntske.RecordError {
+		return harness.Violated("differential", "Error", "RFC 8915 reading accepts the request (AEAD %d), server sent error %x", want.aead, recs[0].Body)
+	}
 	expect := []uint16{ntske.RecordNextProtocol, ntske.RecordAEADAlgorithm}
 	if want.compliant {
 		expect = append(expect, ntske.RecordCompliant128GCMExport)

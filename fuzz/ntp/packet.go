@@ -36,11 +36,8 @@ func Packet(data []byte) error {
 	if err != nil {
 		return harness.Violated("roundtrip", "AssociatedData", "a decoded packet does not re-encode: %v", err)
 	}
-	if !bytes.Equal(full, data[:len(full)]) {
-		return harness.Violated("roundtrip", "AssociatedData", "re-encoded %x, wire %x", full, data[:len(full)])
-	}
-	if rest := data[len(full):]; !bytes.Equal(rest, p.MAC) {
-		return harness.Violated("roundtrip", "MAC", "octets after the extension fields %x, MAC %x", rest, p.MAC)
+	if err := checkReencoded(data, full, p.MAC); err != nil {
+		return err
 	}
 	if err := checkPrefixes(p, full); err != nil {
 		return err
@@ -57,10 +54,30 @@ func Packet(data []byte) error {
 	if err := equalPacket(p, q, false); err != nil {
 		return err
 	}
-	if got, want := p.ValidSettingsFormat(), validSettings(data[0]); got != want {
-		return harness.Violated("differential", "ValidSettingsFormat", "settings %#02x: got %v, RFC 5905 says %v", data[0], got, want)
+	if err := settingsAgree(p.ValidSettingsFormat(), data[0]); err != nil {
+		return err
 	}
 	return checkAuthenticators(p.ExtensionFields)
+}
+
+// checkReencoded requires the re-encoded header and fields to be the wire's
+// first octets and the MAC to be exactly the rest.
+func checkReencoded(data, full, mac []byte) error {
+	if len(full) > len(data) || !bytes.Equal(full, data[:len(full)]) {
+		return harness.Violated("roundtrip", "AssociatedData", "re-encoded %x, wire %x", full, data)
+	}
+	if rest := data[len(full):]; !bytes.Equal(rest, mac) {
+		return harness.Violated("roundtrip", "MAC", "octets after the extension fields %x, MAC %x", rest, mac)
+	}
+	return nil
+}
+
+// settingsAgree compares ValidSettingsFormat's answer with RFC 5905's rule.
+func settingsAgree(got bool, settings byte) error {
+	if want := validSettings(settings); got != want {
+		return harness.Violated("differential", "ValidSettingsFormat", "settings %#02x: got %v, RFC 5905 says %v", settings, got, want)
+	}
+	return nil
 }
 
 // checkMAC enforces the legacy MAC invariants.
@@ -138,6 +155,12 @@ func ExtensionFields(data []byte) error {
 	if err != nil {
 		return nil
 	}
+	return checkParsedEFs(data, efs)
+}
+
+// checkParsedEFs holds the fields ParseExtensionFields returned for data to
+// ExtensionFields' oracles.
+func checkParsedEFs(data []byte, efs []protocol.ExtensionField) error {
 	size := 0
 	for _, ef := range efs {
 		size += ef.EncodedSize()

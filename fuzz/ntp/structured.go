@@ -186,6 +186,12 @@ func structuredNTSRequest(c *fuzz.ConsumeFuzzer) error {
 	if err != nil {
 		return harness.Violated("nts-roundtrip", "BuildNTSRequest", "valid parameters refused: %v", err)
 	}
+	return checkBuiltRequest(wire, alg, uid)
+}
+
+// checkBuiltRequest requires a request built with the fixed keys of alg and
+// unique identifier uid to verify on the server side.
+func checkBuiltRequest(wire []byte, alg protocol.AEADAlgorithm, uid []byte) error {
 	v, err := verifyNTSRequest(wire)
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@
 #
 #   - every fuzzing run: one worker (-test.parallel=1), minimisation off
 #     (-test.fuzzminimizetime=0), nice 19, its own fuzz cache directory;
+#     the members of each comparison (ours vs upstream vs naive) run at the
+#     same time so that they share whatever load the machine carries;
 #   - execs/sec = total execs / fuzzing seconds, from the last
 #     "fuzz: elapsed" line;
 #   - coverage = a -cover -coverpkg test binary replaying the seeds
@@ -50,15 +52,20 @@ seconds() { # "4m59.9s" | "20s" -> integer seconds
     if (match(d,/[0-9.]+s$/)) s+=substr(d,RSTART,RLENGTH-1); printf "%d", s }'
 }
 
-# fuzz KIND TARGET TIME: fuzz one target, print "execs secs".
-fuzz() {
+# fuzz_start KIND TARGET TIME: start fuzzing one target in the background.
+fuzz_start() {
   local kind=$1 target=$2 time=$3 dir
   if [ "$kind" = suite ]; then dir=$ROOT/fuzz/dhcp; else dir=$ROOT/bench/dhcp/baseline; fi
-  (cd "$dir" && nice -n 19 "$W/$kind.fuzz" -test.run='^$' -test.fuzz="^$target\$" -test.fuzztime="$time" \
-    -test.parallel=1 -test.fuzzminimizetime=0 -test.fuzzcachedir="$W/cache/$kind") >"$W/$target.log" 2>&1 || {
-    echo "fuzzing $target failed, see $W/$target.log" >&2; tail -20 "$W/$target.log" >&2; }
-  local last; last=$(grep -a '^fuzz: elapsed' "$W/$target.log" | tail -1)
-  local el ex
+  (cd "$dir" && exec nice -n 19 "$W/$kind.fuzz" -test.run='^$' -test.fuzz="^$target\$" -test.fuzztime="$time" \
+    -test.parallel=1 -test.fuzzminimizetime=0 -test.fuzzcachedir="$W/cache/$kind") >"$W/$kind-$target.log" 2>&1 &
+}
+
+# execs KIND TARGET: "execs seconds" from the last progress line of its log.
+execs() {
+  local log=$W/$1-$2.log last el ex
+  if ! grep -q '^PASS' "$log"; then echo "fuzzing $2 failed, see $log" >&2; tail -20 "$log" >&2; fi
+  last=$(grep -a '^fuzz: elapsed.*execs: ' "$log" | tail -1 || true)
+  [ -n "$last" ] || { echo "0 0"; return; }
   el=$(sed -E 's/^fuzz: elapsed: ([^,]+),.*/\1/' <<<"$last")
   ex=$(sed -E 's/.*execs: ([0-9]+).*/\1/' <<<"$last")
   echo "$ex $(seconds "$el")"
@@ -95,23 +102,35 @@ echo
 echo
 echo "### Execs/sec (one worker, -fuzzminimizetime=0, nice 19)"
 echo
-echo "| target | fuzz time | execs | execs/sec |"
-echo "|---|---|---|---|"
+echo "| target | fuzz time | ran | execs | execs/sec |"
+echo "|---|---|---|---|---|"
 } >"$REPORT"
 
 declare -A TIME=(
   [suite:FuzzV4Wire]=$LONG [suite:FuzzV6Wire]=$LONG [suite:FuzzLabel]=$LABEL
   [base:FuzzDHCPv4]=$LONG [base:FuzzDHCPv6]=$LONG [base:FuzzNaiveV4]=$LONG [base:FuzzLabel]=$LABEL
 )
-ORDER=(suite:FuzzV4Wire suite:FuzzV6Wire suite:FuzzLabel suite:FuzzV4Structured suite:FuzzV6Structured
-  suite:FuzzV4Differential suite:FuzzV6Differential suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4 suite:FuzzRawUDP4
-  suite:FuzzExchange4 base:FuzzDHCPv4 base:FuzzDHCPv6 base:FuzzNaiveV4 base:FuzzLabel)
-for kt in "${ORDER[@]}"; do
-  kind=${kt%%:*} t=${kt#*:} time=${TIME[$kt]:-$SHORT}
-  read -r ex secs < <(fuzz "$kind" "$t" "$time")
-  rate=$(( secs > 0 ? ex / secs : 0 ))
+# Each comparison group fuzzes at the same time, so its members see the
+# same machine load (the machine is shared); the other targets run one
+# after another for SHORT each.
+CMP_GROUPS=("suite:FuzzV4Wire base:FuzzDHCPv4 base:FuzzNaiveV4" "suite:FuzzV6Wire base:FuzzDHCPv6" "suite:FuzzLabel base:FuzzLabel")
+SINGLES=(suite:FuzzV4Structured suite:FuzzV6Structured suite:FuzzV4Differential suite:FuzzV6Differential
+  suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4 suite:FuzzRawUDP4 suite:FuzzExchange4)
+report_rate() { # KIND:TARGET [note]
+  local kind=${1%%:*} t=${1#*:} ex secs name
+  read -r ex secs < <(execs "$kind" "$t") || { ex=0 secs=0; }
   name=$t; [ "$kind" = base ] && name="$t (baseline)"
-  echo "| $name | $time | $ex | $rate |" >>"$REPORT"
+  echo "| $name | ${TIME[$1]:-$SHORT} | ${2:-alone} | $ex | $(( secs > 0 ? ex / secs : 0 )) |" >>"$REPORT"
+}
+for g in "${CMP_GROUPS[@]}"; do
+  for kt in $g; do fuzz_start "${kt%%:*}" "${kt#*:}" "${TIME[$kt]}"; done
+  wait
+  n=$(wc -w <<<"$g")
+  for kt in $g; do report_rate "$kt" "with $((n - 1)) other(s)"; done
+done
+for kt in "${SINGLES[@]}"; do
+  fuzz_start "${kt%%:*}" "${kt#*:}" "$SHORT"; wait
+  report_rate "$kt"
 done
 
 {

@@ -216,3 +216,28 @@ func TestFromPanicMatchesParse(t *testing.T) {
 		})
 	}
 }
+
+// A value recovered and re-panicked on the way up (by the harness guard or
+// a target's own recover) is identified where it was first panicked.
+func TestRepanicKeepsOrigin(t *testing.T) {
+	direct := func() (c Crash) {
+		defer func() { c = FromPanic(recover(), debug.Stack()) }()
+		crash("index")
+		return
+	}()
+	wrapped := func() (c Crash) {
+		defer func() { c = FromPanic(recover(), debug.Stack()) }()
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					panic(v)
+				}
+			}()
+			crash("index")
+		}()
+		return
+	}()
+	if direct.Sig.Text() != wrapped.Sig.Text() {
+		t.Errorf("direct:\n%s\nre-panicked:\n%s", direct.Sig.Text(), wrapped.Sig.Text())
+	}
+}

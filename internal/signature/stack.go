@@ -164,12 +164,14 @@ func shortPath(p string) string {
 	return p
 }
 
-// fromPanic drops the frames above the runtime's "panic" frame: the
-// deferred function that recovered the value and called debug.Stack, or
-// testing's re-panic. The frames below it are the ones that panicked.
+// fromPanic drops the frames above the runtime's innermost "panic" frame:
+// the deferred functions that recovered the value and re-panicked it (the
+// testing package's, harness.Check's guard, a target's own recover) and the
+// one that called debug.Stack. The frames below it are where the value was
+// first panicked.
 func (g goroutine) fromPanic() goroutine {
-	for i, f := range g.frames {
-		if f.Func == "panic" || f.Func == "runtime.gopanic" {
+	for i := len(g.frames) - 1; i >= 0; i-- {
+		if f := g.frames[i].Func; f == "panic" || f == "runtime.gopanic" {
 			g.frames = g.frames[i+1:]
 			break
 		}

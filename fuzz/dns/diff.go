@@ -87,3 +87,16 @@ func describe(v reflect.Value) string {
 	}
 	return s
 }
+
+// rrPath is prefix followed by rr's Go type name ("RR.AMTRELAY"), the path
+// firstDiff uses when it meets a record behind an interface.
+func rrPath(prefix string, rr any) string {
+	t := reflect.TypeOf(rr)
+	if t == nil {
+		return prefix
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return prefix + "." + t.Name()
+}

@@ -74,6 +74,10 @@ func checkReplies(req []byte, replies [][]byte, action dns.MsgAcceptAction) erro
 	return nil
 }
 
+// serverHandler is the handler the server runs, read per request; oracle
+// tests replace it with a deliberately wrong one to prove the oracles fire.
+var serverHandler dns.HandlerFunc = zoneHandler
+
 // maxServerUDP caps the buffer size the handler honours, as daemons do.
 const maxServerUDP = 4096
 
@@ -182,7 +186,7 @@ func (fs *fuzzServer) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	fs.inHdlr = true
 	fs.state.Unlock()
 	defer fs.finish()
-	zoneHandler(w, r)
+	serverHandler(w, r)
 }
 
 // packetConn is an in-memory net.PacketConn: ReadFrom returns delivered

@@ -1,7 +1,6 @@
 package dnsfuzz
 
 import (
-	"bytes"
 	"encoding/base32"
 	"encoding/hex"
 	"fmt"
@@ -156,8 +155,8 @@ func structuredRoundTrip(m *dns.Msg) error {
 	if err != nil {
 		return nil
 	}
-	if n := m.Len(); n < len(w1) {
-		return harness.Violated("invariant", "Len", "Msg.Len() = %d under-estimates the %d bytes Pack wrote", n, len(w1))
+	if err := checkLen(m.Len(), w1); err != nil {
+		return err
 	}
 	var m2 dns.Msg
 	if err := m2.Unpack(w1); err != nil {
@@ -172,10 +171,7 @@ func structuredRoundTrip(m *dns.Msg) error {
 	if err != nil {
 		return harness.Violated("roundtrip", "Pack", "unpacked message does not pack: %v", err)
 	}
-	if !bytes.Equal(w1, w2) {
-		return harness.Violated("roundtrip", "Pack", "Pack is not a fixpoint:\n%x\n%x", w1, w2)
-	}
-	return nil
+	return checkFixpoint(w1, w2)
 }
 
 // equalBuilt compares a built message with its unpacked copy: header and
@@ -195,7 +191,7 @@ func equalBuilt(built, got *dns.Msg) error {
 			return harness.Violated("roundtrip", "len(Msg."+sec.name+")", "%d != %d", len(sec.a), len(sec.b))
 		}
 		for i := range sec.a {
-			prefix := fmt.Sprintf("Msg.%s[%d]", sec.name, i)
+			prefix := rrPath(fmt.Sprintf("Msg.%s[%d]", sec.name, i), sec.a[i])
 			if path, detail, ok := firstDiff(prefix, normalText(sec.a[i]), normalText(sec.b[i])); !ok {
 				return harness.Violated("roundtrip", path, "%s", detail)
 			}

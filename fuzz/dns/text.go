@@ -36,6 +36,12 @@ const zoneFileMarker = ";; @file "
 // zoneFS): no path the input names can reach the real file system. Every
 // record it yields is checked like RR's.
 func Zone(data []byte) error {
+	return parseZone(data, checkRR)
+}
+
+// parseZone runs the zone parser over data as Zone describes and calls
+// each for every record, stopping at the first error each returns.
+func parseZone(data []byte, each func(dns.RR) error) error {
 	fsys, main := zoneFS(data)
 	zp := dns.NewZoneParser(bytes.NewReader(main), "example.org.", "db.zone")
 	zp.SetIncludeAllowed(true)
@@ -47,7 +53,7 @@ func Zone(data []byte) error {
 			break
 		}
 		_ = zp.Comment()
-		if err := checkRR(rr); err != nil {
+		if err := each(rr); err != nil {
 			return err
 		}
 	}
@@ -134,7 +140,7 @@ func checkRROnce(rr dns.RR) error {
 	if s2 := rr2.String(); s1 != s2 {
 		return harness.Violated("text", "String", "String -> NewRR -> String changed:\n%s\n%s", s1, s2)
 	}
-	if path, detail, ok := firstDiff("RR", normalText(rr), normalText(rr2)); !ok {
+	if path, detail, ok := firstDiff(rrPath("RR", rr), normalText(rr), normalText(rr2)); !ok {
 		return harness.Violated("text", path, "%s", detail)
 	}
 	return rrWire(rr)
@@ -150,7 +156,7 @@ func rrWire(rr dns.RR) error {
 	if err != nil {
 		return harness.Violated("roundtrip", "UnpackRR", "packed record does not unpack: %v\n%s", err, rr)
 	}
-	if path, detail, ok := firstDiff("RR", normalText(rr), normalText(rr2)); !ok {
+	if path, detail, ok := firstDiff(rrPath("RR", rr), normalText(rr), normalText(rr2)); !ok {
 		return harness.Violated("roundtrip", path, "%s", detail)
 	}
 	return nil

@@ -101,8 +101,12 @@ func tsigRoundTrip(m *dns.Msg, flip int) error {
 // hazard: a daemon that verifies then forwards the raw message forwards a
 // wrong ARCOUNT.
 func tsigVerify(msg []byte) error {
-	return dns.TsigVerify(append([]byte(nil), msg...), tsigSecret, "", false)
+	return tsigVerifier(append([]byte(nil), msg...))
 }
+
+// tsigVerifier is the implementation under test; oracle tests replace it
+// with a deliberately wrong one to prove the oracles fire.
+var tsigVerifier = func(msg []byte) error { return dns.TsigVerify(msg, tsigSecret, "", false) }
 
 // tsigMACValid recomputes the MAC of a message whose last record is a TSIG
 // from the raw bytes, following RFC 8945 section 4.3 directly (not

@@ -1,0 +1,281 @@
+package dnsfuzz
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+)
+
+// Each test here proves an oracle can fail: a real input that breaks it
+// (with the known-bug filter off) or a deliberately wrong implementation
+// injected in place of the one under test, and the assertion that the
+// target reports a *harness.Violation with the right Oracle and Field.
+
+func wantViolation(t *testing.T, err error, oracle, field string) {
+	t.Helper()
+	var v *harness.Violation
+	if !errors.As(err, &v) {
+		t.Fatalf("got %v, want a *harness.Violation of oracle %s at %s", err, oracle, field)
+	}
+	if v.Oracle != oracle || v.Field != field {
+		t.Fatalf("got oracle %s at %s (%v), want oracle %s at %s", v.Oracle, v.Field, err, oracle, field)
+	}
+}
+
+// withoutKnownBugs turns the known-bug filter off for one test.
+func withoutKnownBugs(t *testing.T) {
+	saved := knownBugs
+	knownBugs = nil
+	t.Cleanup(func() { knownBugs = saved })
+}
+
+func swap[T any](t *testing.T, p *T, v T) {
+	saved := *p
+	*p = v
+	t.Cleanup(func() { *p = saved })
+}
+
+func pack(t *testing.T, m *dns.Msg) []byte {
+	t.Helper()
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rawAnswer is a response with one answer of type typ and raw rdata.
+func rawAnswer(typ uint16, rdata []byte) []byte {
+	b := []byte{0x12, 0x34, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0}
+	b = append(b, 0, byte(typ>>8), byte(typ), 0, 1, 0, 0, 0, 60, byte(len(rdata)>>8), byte(len(rdata)))
+	return append(b, rdata...)
+}
+
+func TestWireKnownBugInputsViolateRoundTrip(t *testing.T) {
+	soa := rawAnswer(dns.TypeSOA, nil)
+	uri := rawAnswer(dns.TypeURI, []byte{0, 1, 0, 1, 'a', '\\', 'b'})
+	for _, in := range [][]byte{soa, uri} {
+		if err := Wire(in); err != nil {
+			t.Fatalf("Wire with known bugs filtered = %v, want nil", err)
+		}
+	}
+	withoutKnownBugs(t)
+	wantViolation(t, Wire(soa), "roundtrip", "Unpack")
+	wantViolation(t, Wire(uri), "roundtrip", "Msg.Answer[0].URI.Target")
+}
+
+func TestWireLenAndFixpointOracles(t *testing.T) {
+	wantViolation(t, checkLen(10, make([]byte, 11)), "invariant", "Len")
+	if err := checkLen(12, make([]byte, 11)); err != nil {
+		t.Fatalf("an over-estimating Len is tolerated, got %v", err)
+	}
+	wantViolation(t, checkFixpoint([]byte{1, 2}, []byte{1, 3}), "roundtrip", "Pack")
+}
+
+func TestTextKnownBugInputsViolate(t *testing.T) {
+	amt := []byte("example.org. 3600 IN AMTRELAY 10 1 1 203.0.113.15")
+	nsec3 := []byte("h.example.org. 3600 IN NSEC3 1 1 12 AABBCCDD 2T7B4G4VSA5SMI4EEEEEEEE7K61MV5BV1A22BOJR A RRSIG")
+	caa := []byte(`example.org. CAA  36"0 IN CAA 0 issue 888tsenc88rypt.o"gr`)
+	for _, in := range [][]byte{amt, nsec3} {
+		if err := RR(in); err != nil {
+			t.Fatalf("RR(%q) with known bugs filtered = %v", in, err)
+		}
+	}
+	if err := Zone(caa); err != nil {
+		t.Fatalf("Zone with known bugs filtered = %v", err)
+	}
+	withoutKnownBugs(t)
+	wantViolation(t, RR(amt), "roundtrip", "len(RR.AMTRELAY.GatewayAddr)")
+	wantViolation(t, RR(nsec3), "roundtrip", "UnpackRR")
+	wantViolation(t, Zone(caa), "text", "NewRR")
+}
+
+func TestZoneIncludeNeverTouchesTheFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside.zone")
+	if err := os.WriteFile(outside, []byte("leak.example.org. 60 IN A 192.0.2.66\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zone := "$INCLUDE " + outside + "\n$INCLUDE ../" + filepath.Base(dir) + "/outside.zone\n" +
+		"$INCLUDE inner.zone\n;; @file inner.zone\ninner 60 IN A 192.0.2.7\n"
+	var got []string
+	if err := parseZone([]byte(zone), func(rr dns.RR) error { got = append(got, rr.Header().Name); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(got, " ")
+	if strings.Contains(joined, "leak.") {
+		t.Fatalf("$INCLUDE read %s from disk: %v", outside, got)
+	}
+}
+
+func TestZoneIncludeReadsTheInMemoryFiles(t *testing.T) {
+	zone := "$INCLUDE inner.zone sub.example.org.\n;; @file inner.zone\ninner 60 IN A 192.0.2.7\n"
+	var got []string
+	_ = parseZone([]byte(zone), func(rr dns.RR) error { got = append(got, rr.Header().Name); return nil })
+	if len(got) != 1 || got[0] != "inner.sub.example.org." {
+		t.Fatalf("records = %v, want [inner.sub.example.org.] from the in-memory file", got)
+	}
+}
+
+func TestStructuredOracles(t *testing.T) {
+	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
+	m.Answer = []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: net.IPv4(192, 0, 2, 1).To4()}}
+	got := m.Copy()
+	got.Answer[0].Header().Ttl++
+	wantViolation(t, equalBuilt(m, got), "roundtrip", "Msg.Answer[0].A.Hdr.Ttl")
+
+	long := strings.Repeat("a.", 128) // 257 octets: Pack writes it, Unpack refuses
+	m.Answer[0].Header().Name = long
+	wantViolation(t, structuredRoundTrip(m), "roundtrip", "Unpack")
+	if stripped, found := stripKnown(m); !found || structuredRoundTrip(stripped) != nil {
+		t.Fatalf("the long-name known bug is not stripped exactly")
+	}
+}
+
+func signed(t *testing.T, secret string) []byte {
+	t.Helper()
+	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeSOA)
+	m.SetTsig("xfr-key.", dns.HmacSHA256, 300, 1700000000)
+	b, _, err := dns.TsigGenerate(m, secret, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestTSIGOracles(t *testing.T) {
+	good := signed(t, tsigSecret)
+	if err := TSIG(good); err != nil {
+		t.Fatalf("TSIG(signed message) = %v", err)
+	}
+	// A verifier that accepts everything: the independent MAC check
+	// catches the message signed with another key.
+	swap(t, &tsigVerifier, func([]byte) error { return nil })
+	other := signed(t, "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC0zMmJ5dGU=")
+	wantViolation(t, TSIG(other), "differential", "MAC")
+	// ... and a changed byte that still "verifies".
+	wantViolation(t, TSIG(good), "tsig", "Verify")
+	// A verifier that rejects everything: a fresh signature fails.
+	tsigVerifier = func([]byte) error { return dns.ErrSig }
+	wantViolation(t, TSIG(good), "tsig", "Verify")
+}
+
+func TestDifferentialOracles(t *testing.T) {
+	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
+	m.Response = true
+	m.Answer = []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: net.IPv4(192, 0, 2, 1).To4()}}
+	data := pack(t, m)
+	if err := Differential(data); err != nil {
+		t.Fatalf("Differential = %v", err)
+	}
+	real := secondDecoder
+	swap(t, &secondDecoder, func(b []byte) (dnsmessageMessage, error) {
+		dm, err := real(b)
+		if err == nil && len(dm.Answers) > 0 {
+			dm.Answers[0].Header.TTL++
+		}
+		return dm, err
+	})
+	wantViolation(t, Differential(data), "differential", "Answer[0].Hdr.Ttl")
+	secondDecoder = func(b []byte) (dnsmessageMessage, error) {
+		dm, _ := real(b)
+		return dm, errors.New("wrong implementation: rejects everything")
+	}
+	wantViolation(t, Differential(data), "differential", "Accept")
+}
+
+func TestNamesOracle(t *testing.T) {
+	data := []byte("\x03www\x07example\x03org\x00\xc0\x00")
+	if err := Names(data); err != nil {
+		t.Fatalf("Names = %v", err)
+	}
+	swap(t, &nameDecoder, func(msg []byte, off int) ([]string, int, error) {
+		labels, ptrs, err := decodeName(msg, off)
+		return append(labels, "extra"), ptrs, err
+	})
+	err := Names(data)
+	var v *harness.Violation
+	if !errors.As(err, &v) || v.Oracle != "differential" || v.Field != "UnpackDomainName" {
+		t.Fatalf("Names with a wrong decoder = %v, want differential at UnpackDomainName", err)
+	}
+}
+
+func TestDNSSECOracles(t *testing.T) {
+	seeds, err := harness.LoadCorpus("dns-structured")
+	if err != nil {
+		t.Fatal(err)
+	}
+	swap(t, &verifyRRSIG, func(*dns.RRSIG, *dns.DNSKEY, []dns.RR) error { return nil })
+	wantViolation(t, DNSSEC(seeds[0].Data), "dnssec", "Verify")
+	verifyRRSIG = func(*dns.RRSIG, *dns.DNSKEY, []dns.RR) error { return dns.ErrSig }
+	for _, s := range seeds {
+		if err := DNSSEC(s.Data); err != nil {
+			wantViolation(t, err, "dnssec", "Sign")
+			return
+		}
+	}
+	t.Fatal("no dns-structured seed reaches sign-then-verify")
+}
+
+func bigResponse(t *testing.T, n int) []byte {
+	m := new(dns.Msg).SetQuestion("big.example.org.", dns.TypeA)
+	m.Response = true
+	for i := 0; i < n; i++ {
+		m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: "big.example.org.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: net.IPv4(10, 0, 0, byte(i)).To4()})
+	}
+	return append(pack(t, m), 0, 0) // buffer size 512
+}
+
+func TestTruncateOracles(t *testing.T) {
+	data := bigResponse(t, 60)
+	if err := Truncate(data); err != nil {
+		t.Fatalf("Truncate = %v", err)
+	}
+	swap(t, &truncateMsg, func(*dns.Msg, int) {})
+	wantViolation(t, Truncate(data), "invariant", "Truncate.Len")
+	truncateMsg = func(m *dns.Msg, _ int) { m.Answer = m.Answer[:1] }
+	wantViolation(t, Truncate(data), "invariant", "Truncate.TC")
+	truncateMsg = func(m *dns.Msg, _ int) { m.Answer[0] = m.Answer[1] }
+	wantViolation(t, Truncate(data), "invariant", "Truncate.Prefix")
+}
+
+func TestCopyAliasingKnownBug(t *testing.T) {
+	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
+	m.SetEdns0(1232, false)
+	m.IsEdns0().Option = []dns.EDNS0{&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: net.IPv4(198, 51, 100, 0).To4()}}
+	data := pack(t, m)
+	if err := Truncate(data); err != nil {
+		t.Fatalf("Truncate with known bugs filtered = %v", err)
+	}
+	withoutKnownBugs(t)
+	wantViolation(t, Truncate(data), "copy", "Aliasing")
+}
+
+func TestServerOracles(t *testing.T) {
+	q := pack(t, new(dns.Msg).SetQuestion("web.example.org.", dns.TypeA))
+	if err := Server(q); err != nil {
+		t.Fatalf("Server = %v", err)
+	}
+	reply := func(w dns.ResponseWriter, r *dns.Msg) *dns.Msg { return new(dns.Msg).SetReply(r) }
+	swap(t, &serverHandler, func(w dns.ResponseWriter, r *dns.Msg) { _ = w.WriteMsg(reply(w, r)); _ = w.WriteMsg(reply(w, r)) })
+	wantViolation(t, Server(q), "invariant", "Reply.Count")
+	serverHandler = func(dns.ResponseWriter, *dns.Msg) {}
+	wantViolation(t, Server(q), "invariant", "Reply")
+	serverHandler = func(w dns.ResponseWriter, r *dns.Msg) { m := reply(w, r); m.Id++; _ = w.WriteMsg(m) }
+	wantViolation(t, Server(q), "invariant", "Reply")
+	serverHandler = func(w dns.ResponseWriter, r *dns.Msg) {
+		m := reply(w, r)
+		for i := 0; i < 60; i++ {
+			m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: "web.example.org.", Rrtype: dns.TypeA, Class: dns.ClassINET}, A: net.IPv4(10, 0, 0, byte(i)).To4()})
+		}
+		_ = w.WriteMsg(m) // not truncated to the client's 512 bytes
+	}
+	wantViolation(t, Server(q), "invariant", "Reply.Len")
+}

@@ -28,7 +28,7 @@ const (
 	OK       Status = iota // returned
 	Failed                 // the test failed (an oracle violation)
 	Panicked               // panicked: the process ended, blocks are up to the panic
-	Hung                   // never finished: the process timed out or died mid-input; no blocks
+	Hung                   // never finished: it hung past InputTimeout, or killed the process outright (a fatal runtime error); no blocks
 )
 
 func (s Status) String() string {

@@ -2,6 +2,7 @@ package dnsfuzz
 
 import (
 	"encoding/base32"
+	"encoding/base64"
 	"errors"
 	"reflect"
 	"strings"
@@ -31,7 +32,10 @@ var knownBugs = []knownBug{{
 		"without rdata). Empty names arise from rdata that ends early (RDLENGTH 0, or " +
 		"the message ends inside it: Unpack leaves trailing fields zero) and from " +
 		"NewRR text with a blank owner and no origin; the numbers after such a name " +
-		"are still packed in full, so the output is misaligned and Unpack rejects it",
+		"are still packed in full, so the output is misaligned and Unpack rejects it. " +
+		"Same root cause: a length field read before the message ended (NSEC3 " +
+		"SaltLength, HIP HitLength) with its data cut off packs as a length without " +
+		"data (FuzzWire/5e867dfd298ef312)",
 	strip: stripShortRdata,
 }, {
 	id: "FuzzWire/25d76c2aa8bee853",
@@ -192,8 +196,46 @@ func stripKnown(m *dns.Msg) (*dns.Msg, bool) {
 func stripShortRdata(m *dns.Msg) (*dns.Msg, bool) {
 	return stripRRs(m, func(rr dns.RR) bool {
 		return rr.Header().Rdlength == 0 && dns.Len(rr) > dns.Len(rr.Header()) ||
-			rr.Header().Name == "" || hasEmptyName(rr)
+			rr.Header().Name == "" || hasEmptyName(rr) || sizeMismatch(rr)
 	})
+}
+
+// sizeMismatch reports whether a length field of rr (the X of a
+// `dns:"size-hex:X"`, size-base32 or size-base64 tag) disagrees with the
+// decoded length of the data it sizes.
+func sizeMismatch(rr dns.RR) bool {
+	v := reflect.ValueOf(rr)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	v = v.Elem()
+	for i := 0; i < v.NumField(); i++ {
+		kind, sizeField, ok := strings.Cut(v.Type().Field(i).Tag.Get("dns"), ":")
+		if !ok || !strings.HasPrefix(kind, "size-") || v.Field(i).Kind() != reflect.String {
+			continue
+		}
+		size := v.FieldByName(sizeField)
+		if !size.IsValid() || !size.CanUint() {
+			continue
+		}
+		s, n := v.Field(i).String(), -1
+		switch kind {
+		case "size-hex":
+			n = len(s) / 2
+		case "size-base32":
+			if b, err := base32.HexEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(s)); err == nil {
+				n = len(b)
+			}
+		case "size-base64":
+			if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+				n = len(b)
+			}
+		}
+		if n >= 0 && uint64(n) != size.Uint() {
+			return true
+		}
+	}
+	return false
 }
 
 // hasEmptyName reports whether a domain-name field of rr's rdata is "".

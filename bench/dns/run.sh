@@ -38,15 +38,7 @@ fuzz() {
 	}
 	rm -rf "$WORK/cache/$target"
 	if [ -d "$cachedir" ]; then mv "$cachedir" "$WORK/cache/$target"; else mkdir -p "$WORK/cache/$target"; fi
-	awk '
-		/now fuzzing with/ { sub(/^fuzz: elapsed: /, ""); start = $1 + 0 }
-		/^fuzz: elapsed: .*execs: / {
-			e = $3; sub(/s,$/, "", e); x = $5; gsub(/,/, "", x); last = e + 0; execs = x + 0
-		}
-		END {
-			secs = last - start; if (secs <= 0) secs = last
-			printf "%d %.0f %.0f\n", execs, secs, (secs > 0 ? execs / secs : 0)
-		}' "$log"
+	awk -f "$ROOT/bench/dns/rate.awk" "$log"
 }
 
 # keep_crasher PKG TARGET LOG: a failure found while benchmarking goes to
@@ -102,9 +94,5 @@ row "suite union" suite - - - "$union_seeds" "$union_after"
 base_after=$(cover baseline-union 0 FuzzOSSFuzz FuzzOSSNewRR FuzzNaiveUnpack)
 row "baseline union" baseline - - - "0.0%" "$base_after"
 
-{
-	echo "| target | kind | fuzzing s | execs | execs/s | miekg/dns coverage, seeds | after fuzzing |"
-	echo "|---|---|---|---|---|---|---|"
-	tail -n +2 "$WORK/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
-} >"$WORK/results.md"
+"$ROOT/bench/dns/table.sh" "$WORK" >"$WORK/results.md"
 cat "$WORK/results.md"

@@ -91,8 +91,9 @@ all="FuzzWire,FuzzRR,FuzzZone,FuzzStructured,FuzzTSIG,FuzzDifferential,FuzzDNSSE
 union_seeds=$(CACHE_ONLY_SEEDS=/nonexistent cover union-seeds 1 ${all//,/ })
 union_after=$(cover union-after 1 ${all//,/ })
 row "suite union" suite - - - "$union_seeds" "$union_after"
+base_seeds=$(CACHE_ONLY_SEEDS=/nonexistent cover baseline-union-seeds 0 FuzzOSSFuzz FuzzOSSNewRR FuzzNaiveUnpack)
 base_after=$(cover baseline-union 0 FuzzOSSFuzz FuzzOSSNewRR FuzzNaiveUnpack)
-row "baseline union" baseline - - - "0.0%" "$base_after"
+row "baseline union" baseline - - - "$base_seeds" "$base_after"
 
 "$ROOT/bench/dns/table.sh" "$WORK" >"$WORK/results.md"
 cat "$WORK/results.md"

@@ -4,8 +4,9 @@
 # plus the seeds corpus/capture imported. Prints a Markdown table (the one
 # in BENCHMARKS.md "Captured seeds").
 #
-#   corpus/capture/coverage.sh [TARGET...]      (default: every target reading
-#                                               a format the captures feed)
+#   corpus/capture/coverage.sh [TARGET|PKGDIR/TARGET...]
+#                 (default: every target reading a format the captures feed;
+#                  fuzz/ntp/FuzzDifferential names one of the two FuzzDifferential)
 #
 # How: two copies of the module's source in a scratch directory, one with
 # the captured seeds (manifest kind "captured", note "corpus/capture: ...")
@@ -23,13 +24,17 @@ trap 'rm -rf "$scratch"' EXIT
 
 # target package format, for every target whose format the captures feed.
 TARGETS=(
-	"FuzzWire fuzz/dns dns-wire" "FuzzTSIG fuzz/dns dns-wire"
+	"FuzzWire fuzz/dns dns-wire" "FuzzTSIG fuzz/dns dns-wire" "FuzzDifferential fuzz/dns dns-wire"
+	"FuzzNames fuzz/dns dns-wire" "FuzzTruncate fuzz/dns dns-wire" "FuzzServer fuzz/dns dns-wire"
 	"FuzzRR fuzz/dns dns-zone" "FuzzZone fuzz/dns dns-zone"
 	"FuzzV4Wire fuzz/dhcp dhcpv4" "FuzzServer4 fuzz/dhcp dhcpv4" "FuzzV4Structured fuzz/dhcp dhcpv4"
-	"FuzzV6Wire fuzz/dhcp dhcpv6" "FuzzServer6 fuzz/dhcp dhcpv6"
+	"FuzzV4Differential fuzz/dhcp dhcpv4"
+	"FuzzV6Wire fuzz/dhcp dhcpv6" "FuzzServer6 fuzz/dhcp dhcpv6" "FuzzV6Structured fuzz/dhcp dhcpv6"
+	"FuzzV6Differential fuzz/dhcp dhcpv6"
 	"FuzzPacket fuzz/ntp ntp" "FuzzClient fuzz/ntp ntp" "FuzzDifferential fuzz/ntp ntp"
 	"FuzzNTS fuzz/ntp ntp" "FuzzResponder fuzz/ntp ntp"
-	"FuzzChrony fuzz/ntp chrony" "FuzzControl fuzz/ntp ntp-control" "FuzzNTSKERecords fuzz/ntp ntske"
+	"FuzzChrony fuzz/ntp chrony" "FuzzControl fuzz/ntp ntp-control"
+	"FuzzNTSKERecords fuzz/ntp ntske" "FuzzNTSKEClient fuzz/ntp ntske" "FuzzNTSKEServer fuzz/ntp ntske"
 )
 
 copy_module() { # DEST
@@ -102,7 +107,7 @@ echo "| target | seeds hand-made | + captured | package | hand-made | hand-made 
 echo "|---|---:|---:|---|---:|---:|"
 for t in "${TARGETS[@]}"; do
 	read -r target pkgdir format <<<"$t"
-	if ((${#want[@]})) && [[ " ${want[*]} " != *" $target "* ]]; then
+	if ((${#want[@]})) && [[ " ${want[*]} " != *" $target "* && " ${want[*]} " != *" $pkgdir/$target "* ]]; then
 		continue
 	fi
 	build "$pkgdir" >/dev/null
@@ -111,7 +116,7 @@ for t in "${TARGETS[@]}"; do
 	join -a1 -e0 -o 0,1.2,1.3,2.2,2.3 "$scratch/hand.cov" "$scratch/all.cov" |
 		while read -r pkg hc ht ac at; do
 			((ht > 0 && hc + ac > 0)) || continue # packages the target does not use
-			printf '| %s | %d | %d | %s | %.1f%% | %.1f%% |\n' "$target" "$(count "$scratch/hand" "$format")" \
+			printf '| %s | %d | %d | %s | %.1f%% | %.1f%% |\n' "${pkgdir#fuzz/}.$target" "$(count "$scratch/hand" "$format")" \
 				"$(count "$scratch/all" "$format")" "$pkg" "$(echo "100*$hc/$ht" | bc -l)" "$(echo "100*$ac/$at" | bc -l)"
 		done
 done

@@ -42,41 +42,24 @@ func main() {
 	root := flag.String("corpus", "", "the corpus/ directory to add to (default: the module's, found from the working directory)")
 	dry := flag.Bool("n", false, "count what would be added, write nothing")
 	replace := flag.Bool("replace", false, "drop the seeds an earlier import of corpus/capture added that this one does not (a re-capture replaces the last)")
+	check := flag.Bool("check", false, "write nothing; fail unless every input of the captures is already in the corpus (CI: pcaps and seeds in sync)")
 	flag.Parse()
-	if err := run(*dir, *root, *dry, *replace); err != nil {
+	var err error
+	if *check {
+		err = checkSync(*dir, *root)
+	} else {
+		err = run(*dir, *root, *dry, *replace)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "capture importer: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 func run(dir, root string, dry, replace bool) error {
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		if root, err = corpus.FindRoot(wd); err != nil {
-			return fmt.Errorf("%w (run from the repository, or pass -corpus)", err)
-		}
-	}
-	im := &importer{root: root, dry: dry, batches: map[string]*corpus.Batch{}, counts: map[string]*[2]int{}, kept: map[string]bool{}}
-	pcaps, _ := filepath.Glob(filepath.Join(dir, "pcaps", "*.pcap"))
-	for _, p := range pcaps {
-		if err := im.capture(p); err != nil {
-			return err
-		}
-	}
-	bins, _ := filepath.Glob(filepath.Join(dir, "pcaps", "ntske-*.bin"))
-	for _, p := range bins {
-		if err := im.ntske(p); err != nil {
-			return err
-		}
-	}
-	zones, _ := filepath.Glob(filepath.Join(dir, "zones", "*.zone"))
-	for _, p := range zones {
-		if err := im.zone(p); err != nil {
-			return err
-		}
+	im, err := importAll(dir, root, dry)
+	if err != nil {
+		return err
 	}
 	if err := im.close(); err != nil {
 		return err
@@ -85,6 +68,61 @@ func run(dir, root string, dry, replace bool) error {
 		return im.dropStale()
 	}
 	return nil
+}
+
+// checkSync imports nothing and reports the captured inputs missing from
+// the corpus: a pcap committed without re-running the import.
+func checkSync(dir, root string) error {
+	im, err := importAll(dir, root, true)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for key := range im.kept {
+		if _, err := os.Stat(filepath.Join(im.root, key)); err != nil {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("%d inputs of %s are not in the corpus (first: %s); run: go run ./corpus/capture/importer -replace", len(missing), dir, missing[0])
+	}
+	fmt.Printf("capture importer: all %d captured inputs are in %s\n", len(im.kept), im.root)
+	return nil
+}
+
+// importAll routes every capture, NTS-KE message and zone under dir into
+// the corpus at root (or only counts them when dry).
+func importAll(dir, root string, dry bool) (*importer, error) {
+	if root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		if root, err = corpus.FindRoot(wd); err != nil {
+			return nil, fmt.Errorf("%w (run from the repository, or pass -corpus)", err)
+		}
+	}
+	im := &importer{root: root, dry: dry, batches: map[string]*corpus.Batch{}, counts: map[string]*[2]int{}, kept: map[string]bool{}}
+	pcaps, _ := filepath.Glob(filepath.Join(dir, "pcaps", "*.pcap"))
+	for _, p := range pcaps {
+		if err := im.capture(p); err != nil {
+			return nil, err
+		}
+	}
+	bins, _ := filepath.Glob(filepath.Join(dir, "pcaps", "ntske-*.bin"))
+	for _, p := range bins {
+		if err := im.ntske(p); err != nil {
+			return nil, err
+		}
+	}
+	zones, _ := filepath.Glob(filepath.Join(dir, "zones", "*.zone"))
+	for _, p := range zones {
+		if err := im.zone(p); err != nil {
+			return nil, err
+		}
+	}
+	return im, nil
 }
 
 // notePrefix starts the note of every seed this tool adds, so a later run

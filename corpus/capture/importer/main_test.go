@@ -104,11 +104,17 @@ func TestReplaceKeepsOthers(t *testing.T) {
 	if err := run(capDir, root, false, true); err != nil {
 		t.Fatal(err)
 	}
+	if err := checkSync(capDir, root); err != nil {
+		t.Errorf("checkSync after an import: %v", err)
+	}
 	first := corpus.Name([]byte("a.test. 300 IN A 192.0.2.2\n"))
 	if _, err := os.Stat(filepath.Join(d.Path(), first)); err != nil {
 		t.Fatalf("first import did not add its seed: %v", err)
 	}
 	write("b.test. 300 IN AAAA 2001:db8::1")
+	if err := checkSync(capDir, root); err == nil {
+		t.Error("checkSync passed with a capture that was not imported")
+	}
 	if err := run(capDir, root, false, true); err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,8 @@
 //     in divergences.go;
 //   - Server4, Server6: fuzzed packets through the real servers' read loops,
 //     answered by a small leasing handler (pool.go);
-//   - Client4: the nclient4 client talking to a rogue server whose replies
-//     are the fuzz input; RawUDP4: nclient4's own IPv4/UDP parsing of the
+//   - Client4, Client6: the nclient4 and nclient6 clients talking to a rogue
+//     server whose replies are the fuzz input; RawUDP4: nclient4's own IPv4/UDP parsing of the
 //     frames its raw socket reads;
 //   - Exchange4: one input drives a whole DISCOVER/OFFER/REQUEST/ACK/RENEW/
 //     RELEASE conversation between library-built client messages and the real

@@ -65,3 +65,8 @@ func FuzzRawUDP4(f *testing.F) {
 	harness.Seed(f, "dhcp-rawudp4")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, RawUDP4) })
 }
+
+func FuzzClient6(f *testing.F) {
+	harness.Seed(f, "dhcp-client6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client6) })
+}

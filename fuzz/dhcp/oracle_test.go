@@ -308,3 +308,27 @@ func TestRawUDP4Fails(t *testing.T) {
 		t.Fatal("no dhcp-rawudp4 seed is accepted by BroadcastRawUDPConn; the seeds are wrong")
 	}
 }
+
+func TestClient6Fails(t *testing.T) {
+	seeds, err := harness.LoadCorpus("dhcp-client6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range seeds {
+		if err := Client6(s.Data); err != nil {
+			t.Fatalf("%s: %v", s.Path, err)
+		}
+	}
+	sol := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeSolicit, TransactionID: dhcpv6.TransactionID{1, 2, 3}}
+	reply := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeReply, TransactionID: sol.TransactionID}
+	r := &rogue6{final: reply, finalFor: dhcpv6.MessageTypeSolicit}
+	wantViolation(t, r.judge(nil, context.Canceled), "invariant", "Client6.RapidSolicit")
+	r = &rogue6{}
+	wantViolation(t, r.judge(reply, nil), "invariant", "Client6.RapidSolicit")
+	adv := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeAdvertise, TransactionID: sol.TransactionID}
+	adv.AddOption(dhcpv6.OptServerID(serverDUID6))
+	req := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeRequest, TransactionID: sol.TransactionID}
+	req.AddOption(dhcpv6.OptServerID(&dhcpv6.DUIDLL{HWType: 1, LinkLayerAddr: net.HardwareAddr{9, 9, 9, 9, 9, 9}}))
+	r = &rogue6{solicit: sol, advert: adv}
+	wantViolation(t, r.checkSent(req), "invariant", "Client6.Request.ServerID")
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"net"
+	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv6"
 
 	dhcpfuzz "github.com/daemonfuzz/daemonfuzz/fuzz/dhcp"
 )
@@ -73,4 +75,44 @@ func exchangeSeeds() []seed {
 			"PXE DISCOVER via vendor class"},
 		{exhaust, "ten clients against an eight-address pool"},
 	}
+}
+
+// client6Seeds returns rogue-server conversations for the Client6 target:
+// the reply to the rapid-commit SOLICIT and, after an ADVERTISE, to the
+// REQUEST, framed as records. The target copies the client's transaction id
+// into each.
+func client6Seeds() ([]seed, error) {
+	sol, err := dhcpv6.NewSolicit(clientMAC, func(d dhcpv6.DHCPv6) {
+		d.(*dhcpv6.Message).TransactionID = xid6
+		d.UpdateOption(dhcpv6.OptClientID(clientLLT))
+	}, dhcpv6.WithRapidCommit)
+	if err != nil {
+		return nil, err
+	}
+	ia := dhcpv6.WithIANA(dhcpv6.OptIAAddress{IPv6Addr: addr6, PreferredLifetime: time.Hour, ValidLifetime: 2 * time.Hour})
+	reply, err := dhcpv6.NewReplyFromMessage(sol, dhcpv6.WithServerID(serverLL), ia, dhcpv6.WithDNS(net.ParseIP("2001:db8::53")))
+	if err != nil {
+		return nil, err
+	}
+	sol.MessageType = dhcpv6.MessageTypeSolicit
+	adv, err := dhcpv6.NewAdvertiseFromSolicit(sol, dhcpv6.WithServerID(serverLL), ia,
+		dhcpv6.WithIAPD(iaid, &dhcpv6.OptIAPrefix{PreferredLifetime: time.Hour, ValidLifetime: time.Hour, Prefix: mustCIDR6("2001:db8:ff00::/56")}))
+	if err != nil {
+		return nil, err
+	}
+	bare, err := dhcpv6.NewAdvertiseFromSolicit(sol, dhcpv6.WithServerID(serverLL))
+	if err != nil {
+		return nil, err
+	}
+	nb, err := dhcpv6.NewReplyFromMessage(sol, dhcpv6.WithServerID(serverLL), ia,
+		dhcpv6.WithOption(dhcpv6.OptBootFileURL("http://[2001:db8::1]/ipxe.efi")), dhcpv6.WithDomainSearchList("example.net"))
+	if err != nil {
+		return nil, err
+	}
+	return []seed{
+		{dhcpfuzz.EncodeRecords(reply.ToBytes()), "REPLY to the rapid-commit SOLICIT"},
+		{dhcpfuzz.EncodeRecords(adv.ToBytes(), reply.ToBytes()), "ADVERTISE with IA_NA and IA_PD, then REPLY to the REQUEST"},
+		{dhcpfuzz.EncodeRecords(bare.ToBytes()), "ADVERTISE without IA_NA (the client cannot build a REQUEST)"},
+		{dhcpfuzz.EncodeRecords(nb.ToBytes()), "netboot REPLY with boot file URL and search list"},
+	}, nil
 }

@@ -1,7 +1,8 @@
 // Command dhcp regenerates daemonfuzz's hand-made DHCP seeds: corpus/dhcpv4
 // and corpus/dhcpv6 (packets on the wire), corpus/dhcp-label (RFC 1035 name
 // lists as used by DHCP options 119 and 24), corpus/dhcp-client4 (rogue
-// server replies for the nclient4 target) and corpus/dhcp-exchange4 (scripts
+// server replies for the nclient4 target), corpus/dhcp-client6 (the same
+// for nclient6) and corpus/dhcp-exchange4 (scripts
 // for the stateful exchange target), corpus/dhcp-rawudp4 (IPv4 frames for
 // the nclient4 raw socket layer), and the dictionaries corpus/dhcpv4.dict
 // and corpus/dhcpv6.dict. Every packet is built with the library's own
@@ -64,6 +65,10 @@ func run(root string) error {
 	if err != nil {
 		return fmt.Errorf("build dhcp-client4 seeds: %w", err)
 	}
+	client6, err := client6Seeds()
+	if err != nil {
+		return fmt.Errorf("build dhcp-client6 seeds: %w", err)
+	}
 	raw, err := rawUDP4Seeds()
 	if err != nil {
 		return fmt.Errorf("build dhcp-rawudp4 seeds: %w", err)
@@ -76,6 +81,7 @@ func run(root string) error {
 		{"dhcpv6", v6},
 		{"dhcp-label", labelSeeds()},
 		{"dhcp-client4", client},
+		{"dhcp-client6", client6},
 		{"dhcp-exchange4", exchangeSeeds()},
 		{"dhcp-rawudp4", raw},
 	}

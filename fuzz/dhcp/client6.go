@@ -136,11 +136,12 @@ func (r *rogue6) checkSent(sent *dhcpv6.Message) error {
 		if got, want := sent.Options.ServerID(), r.advert.Options.ServerID(); got == nil || want == nil || !bytes.Equal(got.ToBytes(), want.ToBytes()) {
 			return harness.Violated("invariant", "Client6.Request.ServerID", "%v, advertised by %v", got, want)
 		}
-		// Known library behaviour: NewRequestFromAdvertise copies the
-		// client identifier from the ADVERTISE, so a server that
-		// answers with another client's DUID makes the client adopt
-		// it. Compared only when the ADVERTISE echoed the client's own
-		// (see crashers/_incoming/FuzzClient6).
+		// Tolerated library behaviour: NewRequestFromAdvertise copies
+		// the client identifier from the ADVERTISE rather than using the
+		// client's own DUID, so a server that answers with another
+		// DUID makes the client adopt it (RFC 8415 18.2.2 wants the
+		// client's identifier). Compared only when the ADVERTISE echoed
+		// the client's own.
 		own, adv := r.solicit.Options.ClientID(), r.advert.Options.ClientID()
 		if own != nil && adv != nil && bytes.Equal(own.ToBytes(), adv.ToBytes()) {
 			if got := sent.Options.ClientID(); got == nil || !bytes.Equal(got.ToBytes(), own.ToBytes()) {

@@ -56,9 +56,55 @@ func waitGroup(ctx interface{ Done() <-chan struct{} }, cmd *exec.Cmd, grace tim
 	}
 }
 
-// descendants returns the pids of every process below pid, read from /proc.
+// descendants returns the pids of every process below pid. It reads the
+// kernel's per-thread children lists, a few small files per process, and
+// falls back to scanning all of /proc where those lists are not available.
 // A process that exits while it is read is skipped.
 func descendants(pid int) []int {
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		kids, ok := childrenOf(p)
+		if !ok {
+			return scanDescendants(pid)
+		}
+		out = append(out, kids...)
+		queue = append(queue, kids...)
+	}
+	return out
+}
+
+// childrenOf reads /proc/<pid>/task/*/children. ok is false when the kernel
+// does not provide the files.
+func childrenOf(pid int) (kids []int, ok bool) {
+	tasks, err := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "task"))
+	if err != nil {
+		return nil, !errors.Is(err, os.ErrNotExist) || processGone(pid)
+	}
+	for _, t := range tasks {
+		data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "task", t.Name(), "children"))
+		if errors.Is(err, os.ErrNotExist) && !processGone(pid) {
+			return nil, false
+		}
+		for _, f := range strings.Fields(string(data)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				kids = append(kids, c)
+			}
+		}
+	}
+	return kids, true
+}
+
+func processGone(pid int) bool {
+	_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid)))
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// scanDescendants finds the descendants of pid from every process's parent
+// in /proc/*/stat.
+func scanDescendants(pid int) []int {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil

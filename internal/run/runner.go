@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
@@ -452,6 +453,7 @@ func (r *Runner) snapshot() Snapshot {
 func (r *Runner) finish(ctx context.Context) *Summary {
 	r.mu.Lock()
 	r.summary.Interrupted = ctx.Err() != nil
+	r.summary.RunnerCPU = selfCPU()
 	r.mu.Unlock()
 	if err := r.writeSummary(true); err != nil {
 		r.disp.Event(err.Error())
@@ -491,6 +493,15 @@ func (r *Runner) closeStats() {
 			st.stats = nil
 		}
 	}
+}
+
+// selfCPU is this process's user+sys CPU seconds.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func countFiles(dir string) int {

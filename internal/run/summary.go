@@ -13,18 +13,21 @@ const SummaryVersion = 1
 // Summary is a run's machine-readable result, written to summary.json after
 // every slice and at the end, atomically.
 type Summary struct {
-	Version     int             `json:"version"`
-	Module      string          `json:"module"` // module root
-	WorkDir     string          `json:"workdir"`
-	Started     time.Time       `json:"started"`
-	Finished    time.Time       `json:"finished,omitzero"`
-	Budget      Duration        `json:"budget,omitzero"`     // total fuzzing wall time, if set
-	PerTarget   Duration        `json:"per_target,omitzero"` // per-target fuzzing time, if set
-	Jobs        int             `json:"jobs"`
-	Parallel    int             `json:"parallel"` // workers per fuzzing process
-	Interrupted bool            `json:"interrupted"`
-	Targets     []TargetSummary `json:"targets"`
-	Crashes     []CrashRef      `json:"crashes"`
+	Version     int       `json:"version"`
+	Module      string    `json:"module"` // module root
+	WorkDir     string    `json:"workdir"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished,omitzero"`
+	Budget      Duration  `json:"budget,omitzero"`     // total fuzzing wall time, if set
+	PerTarget   Duration  `json:"per_target,omitzero"` // per-target fuzzing time, if set
+	Jobs        int       `json:"jobs"`
+	Parallel    int       `json:"parallel"` // workers per fuzzing process
+	Interrupted bool      `json:"interrupted"`
+	// RunnerCPU is the CPU time fuzzrun itself used (user+sys seconds, its
+	// own process only): its overhead beside the fuzzing processes.
+	RunnerCPU float64         `json:"runner_cpu_seconds"`
+	Targets   []TargetSummary `json:"targets"`
+	Crashes   []CrashRef      `json:"crashes"`
 }
 
 // TargetSummary is one target's part of a run.

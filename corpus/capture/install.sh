@@ -44,7 +44,8 @@ unpack() {
 	[[ -x $dest/$2 ]] && return 0
 	local tmp
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download "$pkg")
+	chmod 755 "$tmp" # apt downloads as _apt
+	(cd "$tmp" && { apt-get download "$pkg" || { apt-get update -qq && apt-get download "$pkg"; }; })
 	mkdir -p "$dest"
 	dpkg-deb -x "$tmp/${pkg}_"*.deb "$dest"
 	printf '%s %s\n' "$pkg" "$(dpkg-deb -f "$tmp/${pkg}_"*.deb Version)" >"$dest/VERSION"

@@ -30,8 +30,9 @@ import (
 //   - base64 fields (keys, signatures, DHCID, CERT, OPENPGPKEY): compared
 //     decoded and re-encoded, so padding and line breaks do not count.
 //
-//   - SVCB/HTTPS parameters: the text may list keys in any order, Pack
-//     sorts them (RFC 9460 section 2.2); compared sorted by key.
+//   - SVCB/HTTPS parameters: the text may list keys, and the keys of
+//     "mandatory", in any order; Pack sorts both (RFC 9460 sections 2.2
+//     and 8); compared sorted.
 //
 //   - NSEC/NSEC3/CSYNC type bitmaps: the parser keeps the types as listed,
 //     duplicates included; the wire holds a set. Compared as sorted sets.
@@ -106,6 +107,11 @@ func normalOption(o dns.EDNS0) {
 
 func sortSVCB(vals []dns.SVCBKeyValue) {
 	sort.SliceStable(vals, func(i, j int) bool { return vals[i].Key() < vals[j].Key() })
+	for _, v := range vals {
+		if m, ok := v.(*dns.SVCBMandatory); ok {
+			sort.Slice(m.Code, func(i, j int) bool { return m.Code[i] < m.Code[j] })
+		}
+	}
 }
 
 func normalFields(v reflect.Value) {

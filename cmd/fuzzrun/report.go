@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/htmlreport"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 	"github.com/daemonfuzz/daemonfuzz/internal/triage"
@@ -17,9 +19,12 @@ import (
 
 // reportCmd renders the crash store.
 type reportCmd struct {
-	format string
-	out    string
-	from   string
+	format  string
+	out     string
+	from    string
+	html    string
+	workdir string
+	plateau time.Duration
 }
 
 func (*reportCmd) Name() string { return "report" }
@@ -28,20 +33,34 @@ func (*reportCmd) Synopsis() string {
 }
 func (*reportCmd) Usage() string {
 	return `[-format text|json|sarif|md] [-o FILE] [-from report.json] [crash...]
+       fuzzrun report -html DIR [-workdir DIR] [-plateau 10m]
 
 Renders every stored crash (or the ones named). JSON is the source of truth
 (schema: internal/report, schema_version); -from re-renders a saved JSON
 document instead of reading the store. A stored crash whose target no
-longer exists is still rendered, with an error naming its report.json.`
+longer exists is still rendered, with an error naming its report.json.
+
+-html writes DIR/index.html, one self-contained page (no scripts, fonts or
+network) with each target's corpus growth and execs/sec over time from the
+work directory's stats, plateaued targets marked, the crash table with links
+to each report.md and reproducer, and the coverage 'fuzzrun coverage' last
+measured; the linked files are copied under DIR, so DIR can be uploaded as
+it is.`
 }
 
 func (c *reportCmd) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", "text", "text, json, sarif or md")
 	fs.StringVar(&c.out, "o", "", "write to FILE instead of standard output")
 	fs.StringVar(&c.from, "from", "", "render this saved JSON document instead of the store")
+	fs.StringVar(&c.html, "html", "", "write the web page report into `DIR`")
+	fs.StringVar(&c.workdir, "workdir", "", "with -html: fuzzrun's work `DIR` holding the stats (default .fuzzrun at the module root)")
+	fs.DurationVar(&c.plateau, "plateau", htmlreport.DefaultPlateau, "with -html: a target with no new input for this long has plateaued")
 }
 
 func (c *reportCmd) Run(ctx context.Context, cli *CLI, args []string) error {
+	if c.html != "" {
+		return c.writeHTML(cli, args)
+	}
 	switch c.format {
 	case "text", "json", "sarif", "md":
 	default:

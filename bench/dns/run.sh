@@ -6,6 +6,7 @@
 #
 #   bench/dns/run.sh                 # full run: ~34 core-minutes, one worker
 #   LONG=10 SHORT=3 bench/dns/run.sh # smoke test of the script itself
+#   ONLY="FuzzRR" bench/dns/run.sh   # re-measure some targets, no unions
 #
 # Every fuzzing run: nice'd, -parallel=1 (one worker), -fuzzminimizetime=0,
 # starting from an empty fuzz cache. execs/sec = total execs divided by the
@@ -72,8 +73,11 @@ row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$WORK/results.tsv"; }
 long_targets="fuzz/dns:FuzzWire:suite fuzz/dns:FuzzRR:suite fuzz/dns:FuzzStructured:suite bench/dns/baseline:FuzzOSSFuzz:baseline bench/dns/baseline:FuzzOSSNewRR:baseline bench/dns/baseline:FuzzNaiveUnpack:baseline"
 short_targets="FuzzZone FuzzTSIG FuzzDifferential FuzzDNSSEC FuzzNames FuzzTruncate FuzzServer"
 
+selected() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 for spec in $long_targets; do
 	IFS=: read -r pkg t kind <<<"$spec"
+	selected "$t" || continue
 	read -r execs secs rate < <(fuzz "$pkg" "$t" "$LONG")
 	seeds=1; [ "$kind" = baseline ] && seeds=0
 	before=$(CACHE_ONLY_SEEDS=/nonexistent cover "$t-seeds" "$seeds" "$t")
@@ -82,11 +86,16 @@ for spec in $long_targets; do
 	echo "bench/dns: $t $secs s, $execs execs, $rate/s, coverage $before -> $after" >&2
 done
 for t in $short_targets; do
+	selected "$t" || continue
 	read -r execs secs rate < <(fuzz fuzz/dns "$t" "$SHORT")
 	row "$t" suite "$secs" "$execs" "$rate" - -
 	echo "bench/dns: $t $secs s, $execs execs, $rate/s" >&2
 done
 
+if [ -n "${ONLY:-}" ]; then
+	"$ROOT/bench/dns/table.sh" "$WORK" | tee "$WORK/results.md"
+	exit 0
+fi
 all="FuzzWire,FuzzRR,FuzzZone,FuzzStructured,FuzzTSIG,FuzzDifferential,FuzzDNSSEC,FuzzNames,FuzzTruncate,FuzzServer"
 union_seeds=$(CACHE_ONLY_SEEDS=/nonexistent cover union-seeds 1 ${all//,/ })
 union_after=$(cover union-after 1 ${all//,/ })

@@ -15,8 +15,9 @@ import (
 var queryMu sync.Mutex
 
 // clientTimeout bounds a query. The peer answers every request at once, so
-// it is only reached when a reply cannot be sent (see udpPeer).
-const clientTimeout = 2 * time.Second
+// it is only reached when a reply cannot be sent (see udpPeer) or the
+// machine is overloaded; a query that timed out is not judged.
+const clientTimeout = 5 * time.Second
 
 // beevikQuery runs ntp.QueryWithOptions against the loopback peer answering
 // with data and returns the response, its error and the datagram the client

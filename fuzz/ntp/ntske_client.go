@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -17,17 +19,20 @@ import (
 )
 
 // keTimeout bounds one NTS-KE exchange. Both ends are in this process and
-// the peer always answers and closes, so it is reached only on a bug.
-const keTimeout = 2 * time.Second
+// the peer always answers and closes, so a normal input never waits for it;
+// it is generous because a loaded machine must not turn into a finding. An
+// exchange that did not complete in time is not judged.
+const keTimeout = 10 * time.Second
 
 // kePeer is a TLS 1.3 NTS-KE "server" on 127.0.0.1 that reads the client's
 // request and answers with the current fuzz input, then closes: the
 // malicious-server surface of an NTS-KE client. Started once per process.
 type kePeer struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	reply []byte
-	state tls.ConnectionState // of the last connection, for the exporter keys
+	ln        net.Listener
+	mu        sync.Mutex
+	reply     []byte
+	state     tls.ConnectionState // of the last connection, for the exporter keys
+	delivered bool                // the last reply was written in full
 }
 
 var (
@@ -84,7 +89,11 @@ func (p *kePeer) handle(c *tls.Conn) {
 	reply := p.reply
 	p.state = c.ConnectionState()
 	p.mu.Unlock()
-	_, _ = c.Write(reply)
+	if _, err := c.Write(reply); err == nil {
+		p.mu.Lock()
+		p.delivered = true
+		p.mu.Unlock()
+	}
 }
 
 // NTSKEClient runs facebook/time's NTS-KE client (ntske.Client.Handshake)
@@ -108,13 +117,16 @@ func NTSKEClient(data []byte) error {
 	keQueryMu.Lock()
 	defer keQueryMu.Unlock()
 	p.mu.Lock()
-	p.reply, p.state = data, tls.ConnectionState{}
+	p.reply, p.state, p.delivered = data, tls.ConnectionState{}, false
 	p.mu.Unlock()
 	cl := ntske.Client{Timeout: keTimeout}
 	res, herr := cl.Handshake(context.Background(), p.ln.Addr().String(), t.client)
 	p.mu.Lock()
-	state := p.state
+	state, delivered := p.state, p.delivered
 	p.mu.Unlock()
+	if !delivered || isTimeout(herr) {
+		return nil // the exchange did not complete: nothing to judge
+	}
 	return checkKEClient(data, cl.SupportedAEAD, res, herr, state)
 }
 
@@ -244,3 +256,9 @@ func keClientVerdict(data []byte, offered []uint16) (*ntske.HandshakeResult, str
 
 // criticalUnknown prefixes the verdict for an unrecognised critical record.
 const criticalUnknown = "unrecognised critical record type"
+
+// isTimeout reports whether err is a deadline expiring rather than a verdict.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}

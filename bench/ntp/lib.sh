@@ -1,15 +1,24 @@
 # Shared helpers for bench/ntp scripts (sourced, not run).
 
 # execs_per_sec LOG: total execs divided by fuzzing seconds (after the
-# baseline coverage pass), from go test's "fuzz: elapsed" lines.
+# baseline coverage pass), from go test's "fuzz: elapsed" lines. When the
+# run ended inside the baseline pass (a slow target on a loaded machine) it
+# prints "baseline N/M in Ss" instead: no fuzzing rate exists.
 execs_per_sec() {
 	awk '
-		/now fuzzing/ { match($0, /elapsed: [0-9]+s/); start = substr($0, RSTART + 9, RLENGTH - 10) + 0 }
+		/now fuzzing/ { match($0, /elapsed: [0-9]+s/); start = substr($0, RSTART + 9, RLENGTH - 10) + 0; fuzzing = 1 }
+		/gathering baseline coverage: [0-9]+\/[0-9]+/ {
+			match($0, /elapsed: [0-9]+s/); bel = substr($0, RSTART + 9, RLENGTH - 10) + 0
+			match($0, /[0-9]+\/[0-9]+ completed/); base = substr($0, RSTART, RLENGTH - 10)
+		}
 		/fuzz: elapsed: .*execs:/ {
 			match($0, /elapsed: [0-9]+s/); el = substr($0, RSTART + 9, RLENGTH - 10) + 0
 			match($0, /execs: [0-9]+/); ex = substr($0, RSTART + 7, RLENGTH - 7) + 0
 		}
-		END { if (el > start) printf "%d", ex / (el - start); else print "n/a" }' "$1"
+		END {
+			if (fuzzing && el > start) printf "%d", ex / (el - start)
+			else printf "baseline %s in %ds", base, bel
+		}' "$1"
 }
 
 # percent COVDIR PKG: statement coverage of PKG in a GOCOVERDIR.

@@ -76,6 +76,13 @@ cat >"$WORKDIR/bin/compile_native_go_fuzzer" <<'SCRIPT'
 # Local stand-in for OSS-Fuzz's compile_native_go_fuzzer (non-coverage path).
 path=$1 function=$2 fuzzer=$3
 if [[ -n "${ONLY:-}" ]] && ! [[ $fuzzer =~ $ONLY ]]; then exit 0; fi
+if [[ -n "${QUEUE:-}" ]]; then
+	# Called from build.sh: queue the build, so that packages build in
+	# parallel afterwards (two targets of one package never do: the recipe
+	# moves the package's fuzz test file aside).
+	echo "$path $function $fuzzer" >>"$QUEUE"
+	exit 0
+fi
 abs_file_dir=$(go list -tags gofuzz -f '{{.Dir}}' "$path")
 fuzzer_filename=$(grep -r -l -s "$function" "$abs_file_dir")
 if [ "$(printf '%s\n' "$fuzzer_filename" | wc -l)" -ne 1 ]; then
@@ -88,7 +95,8 @@ if [ "$(grep -r "func $function" $fuzzer_filename | grep -c "testing.F")" -ne 1 
 	exit 1
 fi
 cp "$fuzzer_filename" "${fuzzer_filename}_fuzz_.go"
-mv "$fuzzer_filename" "$WORK/"
+mkdir -p "$WORK/$fuzzer"
+mv "$fuzzer_filename" "$WORK/$fuzzer/"
 fuzzer_fn="${fuzzer_filename}_fuzz_.go"
 sed -i "s/func $function(\([a-zA-Z0-9]*\) \*testing\.F)/func $function(\1 *go118fuzzbuildutils.F)/g" "$fuzzer_fn"
 # addimport: add the named import of the shim to the file's import block.
@@ -98,7 +106,7 @@ status=0
 go-118-fuzz-build -o "$WORK/$fuzzer.a" -func "$function" "$abs_file_dir" && \
 	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/$fuzzer.a" -o "$OUT/$fuzzer" || status=$?
 rm "$fuzzer_fn"
-mv "$WORK/$(basename "$fuzzer_filename")" "$fuzzer_filename"
+mv "$WORK/$fuzzer/$(basename "$fuzzer_filename")" "$fuzzer_filename"
 exit $status
 SCRIPT
 chmod +x "$WORKDIR/bin/compile_native_go_fuzzer"
@@ -110,7 +118,19 @@ start=$SECONDS
 # OSS-Fuzz runs it with -e, stopping at the first target that fails; here
 # every target is tried so one run reports them all, and any failure fails.
 # The seeds step must succeed before any compile line runs.
+export QUEUE="$WORKDIR/queue"
+: >"$QUEUE"
 (cd "$SRC" && bash -u "$SRC/daemonfuzz/oss-fuzz/projects/daemonfuzz/build.sh") >"$WORKDIR/build.log" 2>&1 || true
+unset QUEUE
+build_package() { # build every queued target of one package, in order
+	local pkg=$1 _p fn fz
+	while read -r _p fn fz; do
+		(cd "$SRC/daemonfuzz" && compile_native_go_fuzzer "$pkg" "$fn" "$fz") >"$WORKDIR/build-$fz.log" 2>&1 || true
+	done < <(awk -v p="$pkg" '$1 == p' "$WORKDIR/queue")
+}
+export -f build_package
+awk '{print $1}' "$WORKDIR/queue" | sort -u | xargs -r -P "$JOBS" -I{} bash -c 'build_package "$@"' _ {}
+cat "$WORKDIR"/build-*.log >>"$WORKDIR/build.log" 2>/dev/null || true
 mapfile -t fuzzers < <(grep '^compile_native_go_fuzzer ' "$root/oss-fuzz/projects/daemonfuzz/build.sh" | awk '{print $4}' |
 	{ if [[ -n $ONLY ]]; then grep -E "$ONLY"; else cat; fi })
 missing=() built=()
@@ -144,7 +164,7 @@ run_one() {
 		local execs rate
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORKDIR/$f.log")
 		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$WORKDIR/$f.log")
-		printf '%-28s ok  %8s execs %7s exec/s  %4d seeds\n' "$f" "$execs" "$rate" "$(ls "$seeds" | wc -l)"
+		printf '%-28s ok  %8s execs %7s exec/s  %4d seeds\n' "$f" "$execs" "$rate" "$(find "$seeds" -type f | wc -l)"
 		return 0
 	fi
 	printf '%-28s FAILED\n' "$f"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -65,7 +66,25 @@ func writeDict(root string) error {
 	hexBytes("wire_root", 0)
 	hexBytes("wire_flags_response", 0x81, 0x80)
 	hexBytes("wire_flags_update", 0x28, 0x00)
-	return atomicfile.Write(filepath.Join(root, "dns.dict"), []byte(b.String()), 0o644)
+	path := filepath.Join(root, "dns.dict")
+	b.WriteString(appendedEntries(path))
+	return atomicfile.Write(path, []byte(b.String()), 0o644)
+}
+
+// appendedEntries returns the part of an existing dictionary that other
+// tools appended after the generated block (corpus/capture adds the wire
+// fragments it sees in real traffic under a "# appended by" comment), so
+// regenerating keeps it.
+func appendedEntries(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	i := strings.Index(string(old), "\n# appended by ")
+	if i < 0 {
+		return ""
+	}
+	return string(old[i+1:])
 }
 
 func token(s string) string {

@@ -21,9 +21,19 @@ type knownBug struct {
 	id      string // crashers/_incoming/<target>/<id> holds the reproducer
 	summary string
 	// strip returns m without the triggering records, and whether it
-	// found any.
-	strip func(m *dns.Msg) (*dns.Msg, bool)
+	// found any. src says where m's records came from.
+	strip func(m *dns.Msg, src source) (*dns.Msg, bool)
 }
+
+// source is where a message's records came from: the wire (Unpack keeps
+// each record's RDLENGTH) or built in memory (text parser, builder), where
+// RDLENGTH is always 0 and means nothing.
+type source int
+
+const (
+	fromWire source = iota
+	fromMemory
+)
 
 // knownBugs of github.com/miekg/dns v1.1.73.
 var knownBugs = []knownBug{{
@@ -48,7 +58,7 @@ var knownBugs = []knownBug{{
 	summary: "AMTRELAY pack and unpack switch on GatewayType without masking the " +
 		"discovery bit (0x80) that the text parser and String honour, so a relay " +
 		"with D=1 loses its address or host name on the wire",
-	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
 		return stripRRs(m, func(rr dns.RR) bool {
 			r, ok := rr.(*dns.AMTRELAY)
 			return ok && r.GatewayType&0x80 != 0 && r.GatewayType&0x7f != 0
@@ -59,7 +69,7 @@ var knownBugs = []knownBug{{
 	summary: "the CAA parser accepts a quoted tag holding blanks and quotes " +
 		"(RFC 8659 allows only letters and digits) and String prints it bare, " +
 		"so the String form does not parse",
-	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
 		return stripRRs(m, func(rr dns.RR) bool {
 			r, ok := rr.(*dns.CAA)
 			return ok && strings.IndexFunc(r.Tag, func(c rune) bool {
@@ -72,7 +82,7 @@ var knownBugs = []knownBug{{
 	summary: "the NSEC3 text parser sets HashLength to 20 whatever the length of the " +
 		"next hashed owner name it parses; Pack writes both, so the type bitmap is " +
 		"misaligned and Unpack rejects the record",
-	strip: func(m *dns.Msg) (*dns.Msg, bool) {
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
 		return stripRRs(m, func(rr dns.RR) bool {
 			r, ok := rr.(*dns.NSEC3)
 			if !ok {
@@ -96,7 +106,7 @@ var knownBugs = []knownBug{{
 }}
 
 // stripSharedOptions removes the EDNS0 options whose copy() is shallow.
-func stripSharedOptions(m *dns.Msg) (*dns.Msg, bool) {
+func stripSharedOptions(m *dns.Msg, _ source) (*dns.Msg, bool) {
 	if m.IsEdns0() == nil {
 		return m, false
 	}
@@ -123,7 +133,7 @@ func stripSharedOptions(m *dns.Msg) (*dns.Msg, bool) {
 
 // stripLongNames removes the questions and records holding a name longer
 // than 255 octets in wire form.
-func stripLongNames(m *dns.Msg) (*dns.Msg, bool) {
+func stripLongNames(m *dns.Msg, _ source) (*dns.Msg, bool) {
 	c, found := stripRRs(m, func(rr dns.RR) bool {
 		if wireLen(rr.Header().Name) > 255 {
 			return true
@@ -180,10 +190,10 @@ func eachName(rr dns.RR, f func(string)) {
 }
 
 // stripKnown removes every known bug's trigger from m.
-func stripKnown(m *dns.Msg) (*dns.Msg, bool) {
+func stripKnown(m *dns.Msg, src source) (*dns.Msg, bool) {
 	any := false
 	for _, b := range knownBugs {
-		if stripped, found := b.strip(m); found {
+		if stripped, found := b.strip(m, src); found {
 			m, any = stripped, true
 		}
 	}
@@ -193,9 +203,9 @@ func stripKnown(m *dns.Msg) (*dns.Msg, bool) {
 // stripShortRdata removes the records that were unpacked from an empty
 // rdata (Unpack keeps the wire RDLENGTH in the header) or hold an empty
 // owner or rdata domain name.
-func stripShortRdata(m *dns.Msg) (*dns.Msg, bool) {
+func stripShortRdata(m *dns.Msg, src source) (*dns.Msg, bool) {
 	return stripRRs(m, func(rr dns.RR) bool {
-		return rr.Header().Rdlength == 0 && dns.Len(rr) > dns.Len(rr.Header()) ||
+		return src == fromWire && rr.Header().Rdlength == 0 && dns.Len(rr) > dns.Len(rr.Header()) ||
 			rr.Header().Name == "" || hasEmptyName(rr) || sizeMismatch(rr)
 	})
 }
@@ -256,7 +266,7 @@ func hasEmptyName(rr dns.RR) bool {
 
 // stripOctetBackslash removes URI and CAA records whose octet field holds
 // a backslash.
-func stripOctetBackslash(m *dns.Msg) (*dns.Msg, bool) {
+func stripOctetBackslash(m *dns.Msg, _ source) (*dns.Msg, bool) {
 	return stripRRs(m, func(rr dns.RR) bool {
 		switch r := rr.(type) {
 		case *dns.URI:
@@ -291,12 +301,12 @@ func stripRRs(m *dns.Msg, drop func(dns.RR) bool) (*dns.Msg, bool) {
 // bug: one whose trigger is present in m and without which check(m')
 // passes. If check still fails without the trigger, that failure is
 // returned instead, so an unrelated bug is never hidden.
-func unlessKnown(err error, m *dns.Msg, check func(*dns.Msg) error) error {
+func unlessKnown(err error, m *dns.Msg, src source, check func(*dns.Msg) error) error {
 	var v *harness.Violation
 	if err == nil || !errors.As(err, &v) {
 		return err
 	}
-	m, any := stripKnown(m)
+	m, any := stripKnown(m, src)
 	if !any {
 		return err
 	}

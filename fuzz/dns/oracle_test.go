@@ -134,7 +134,7 @@ func TestStructuredOracles(t *testing.T) {
 	long := strings.Repeat("a.", 128) // 257 octets: Pack writes it, Unpack refuses
 	m.Answer[0].Header().Name = long
 	wantViolation(t, structuredRoundTrip(m), "roundtrip", "Unpack")
-	if stripped, found := stripKnown(m); !found || structuredRoundTrip(stripped) != nil {
+	if stripped, found := stripKnown(m, fromMemory); !found || structuredRoundTrip(stripped) != nil {
 		t.Fatalf("the long-name known bug is not stripped exactly")
 	}
 }
@@ -278,4 +278,41 @@ func TestServerOracles(t *testing.T) {
 		_ = w.WriteMsg(m) // not truncated to the client's 512 bytes
 	}
 	wantViolation(t, Server(q), "invariant", "Reply.Len")
+}
+
+func TestTextStringOracles(t *testing.T) {
+	in := []byte("example.org. 3600 IN MX 10 mail.example.org.")
+	if err := RR(in); err != nil {
+		t.Fatalf("RR = %v", err)
+	}
+	swap(t, &reparseRR, func(s string) (dns.RR, error) { return dns.NewRR(strings.Replace(s, "10", "20", 1)) })
+	wantViolation(t, RR(in), "text", "String")
+	reparseRR = func(string) (dns.RR, error) { return nil, errors.New("wrong implementation: parses nothing") }
+	wantViolation(t, RR(in), "text", "NewRR")
+}
+
+func TestCopyEqualityOracle(t *testing.T) {
+	data := bigResponse(t, 3)
+	swap(t, &copyMsg, func(m *dns.Msg) *dns.Msg {
+		c := m.Copy()
+		c.Answer[1].Header().Ttl++
+		return c
+	})
+	wantViolation(t, Truncate(data), "copy", "Msg.Answer[1].A.Hdr.Ttl")
+	copyMsg = func(m *dns.Msg) *dns.Msg { c := *m; return &c } // shallow
+	wantViolation(t, Truncate(data), "copy", "Aliasing")
+}
+
+func TestKnownBugFilterLeavesOrdinaryRecords(t *testing.T) {
+	for _, l := range []string{"example.org. 60 IN MX 10 mail.example.org.", "example.org. 60 IN SOA ns. mbox. 1 2 3 4 5", `example.org. 60 IN TXT "x"`} {
+		rr, err := dns.NewRR(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Built and parsed records carry RDLENGTH 0; only an unpacked
+		// record's RDLENGTH 0 is the short-rdata trigger.
+		if _, found := stripKnown(&dns.Msg{Answer: []dns.RR{rr}}, fromMemory); found {
+			t.Fatalf("known-bug filter strips the ordinary parsed record %q", l)
+		}
+	}
 }

@@ -38,7 +38,7 @@ func Structured(data []byte) error {
 	m, signed := buildMsg(s)
 	// The builder can produce every known bug's trigger; strip them up
 	// front so the TSIG checks below do not trip over them either.
-	if stripped, found := stripKnown(m); found {
+	if stripped, found := stripKnown(m, fromMemory); found {
 		m = stripped
 		if signed && m.IsTsig() == nil {
 			signed = false

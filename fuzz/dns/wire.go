@@ -36,7 +36,7 @@ func Wire(data []byte) error {
 	touchMsg(&m1)
 	for _, compress := range []bool{false, true} {
 		m1.Compress = compress
-		if err := unlessKnown(wireRoundTrip(&m1), &m1, wireRoundTrip); err != nil {
+		if err := unlessKnown(wireRoundTrip(&m1), &m1, fromWire, wireRoundTrip); err != nil {
 			return fmt.Errorf("compress=%v: %w", compress, err)
 		}
 	}

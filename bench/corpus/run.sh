@@ -3,9 +3,9 @@
 #
 #   bench/corpus/run.sh [WORKDIR]
 #
-# 1. pcap import: a 100 MiB and a 10 MiB synthetic capture (bench/corpus/
-#    mkcapture) into an empty corpus, then the 100 MiB one again (every
-#    payload a duplicate, so no file writes: the streaming decode alone).
+# 1. pcap import: a 10 MiB and a 100 MiB synthetic capture (bench/corpus/
+#    mkcapture) into an empty corpus, then each again (every payload a
+#    duplicate, so no file writes: the streaming decode alone).
 #    Peak RSS must not grow with the capture: it streams.
 # 2. corpus minimize: 10,000 deterministic mutants of corpus/dns-wire
 #    (bench/corpus/mutate) minimised against fuzz/dns FuzzWire; the command
@@ -32,7 +32,9 @@ for mb in 10 100; do
 	rm -rf "$work/import$mb"
 	measure "import-$mb-MiB" "$work/fuzzrun" corpus import -o "$work/import$mb" "$work/capture$mb.pcap"
 done
-measure "reimport-100-MiB" "$work/fuzzrun" corpus import -o "$work/import100" "$work/capture100.pcap"
+for mb in 10 100; do
+	measure "reimport-$mb-MiB" "$work/fuzzrun" corpus import -o "$work/import$mb" "$work/capture$mb.pcap"
+done
 
 echo "== corpus minimize"
 rm -rf "$work/min"

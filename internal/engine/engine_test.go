@@ -179,6 +179,7 @@ func TestReplay(t *testing.T) {
 		{"FuzzHang", "HANG!", bin, true, KindHang, "panic: test timed out", 2 * time.Second},
 		// A generous timeout: on a loaded machine reaching the limit may be slow.
 		{"FuzzOOM", "OOM!", bin, true, KindOOM, "SIGABRT", time.Minute},
+		{"FuzzOOM", "LAZY!", bin, true, KindOOM, "SIGABRT", time.Minute},
 	} {
 		res, err := Replay(context.Background(), ReplayOptions{
 			ModuleRoot: root, Target: toyTarget(tc.name), Input: []byte(tc.input),

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,24 +152,38 @@ func ppid(pid int) (int, bool) {
 	return pp, err == nil
 }
 
-// rssMB returns the resident set size of pid in MiB.
-func rssMB(pid int) (int64, error) {
+// memMB returns the memory pid holds in MiB: the larger of its resident set
+// and its private writable mappings (VmData). Go maps fresh heap from the
+// kernel already zeroed and does not touch it, so a huge untouched
+// allocation, the usual shape of a length-field bug (make([]byte, n) with n
+// from the input), shows in VmData long before, or without ever, showing in
+// the resident set.
+func memMB(pid int) (int64, error) {
 	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	if err != nil {
 		return 0, err
 	}
+	var kb int64
+	found := false
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		for _, key := range []string{"VmRSS:", "VmData:"} {
+			rest, ok := strings.CutPrefix(line, key)
+			if !ok {
+				continue
+			}
 			f := strings.Fields(rest)
 			if len(f) == 0 {
-				break
+				continue
 			}
-			kb, err := strconv.ParseInt(f[0], 10, 64)
+			n, err := strconv.ParseInt(f[0], 10, 64)
 			if err != nil {
-				return 0, err
+				return 0, fmt.Errorf("%s %q: %w", key, rest, err)
 			}
-			return kb / 1024, nil
+			kb, found = max(kb, n), true
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	if !found {
+		return 0, errors.New("no VmRSS or VmData in /proc status")
+	}
+	return kb / 1024, nil
 }

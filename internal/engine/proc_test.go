@@ -30,8 +30,8 @@ func TestDescendants(t *testing.T) {
 	if len(got) != 1 || !slices.Equal(got, want) {
 		t.Errorf("descendants = %v, scan of /proc = %v, want the one sleep", got, want)
 	}
-	if rss, err := rssMB(cmd.Process.Pid); err != nil || rss < 0 {
-		t.Errorf("rssMB = %d, %v", rss, err)
+	if rss, err := memMB(cmd.Process.Pid); err != nil || rss < 0 {
+		t.Errorf("memMB = %d, %v", rss, err)
 	}
 }
 

@@ -80,7 +80,7 @@ func (w *watchdog) check(now time.Time) bool {
 	}
 	if w.memMB > 0 {
 		for _, p := range procs {
-			if rss, err := rssMB(p); err == nil && rss > w.memMB {
+			if mb, err := memMB(p); err == nil && mb > w.memMB {
 				w.fire(KindOOM, []int{p})
 				return true
 			}

@@ -5,13 +5,18 @@ import "bytes"
 
 // Parse panics on inputs longer than 3 bytes starting with "BUG", loops
 // forever on ones starting with "HANG", and allocates without bound on ones
-// starting with "OOM".
+// starting with "OOM" (touching the memory) or "LAZY" (not touching it).
 func Parse(b []byte) int {
 	switch {
 	case len(b) > 3 && bytes.HasPrefix(b, []byte("BUG")):
 		panic("parse: planted bug")
 	case len(b) > 4 && bytes.HasPrefix(b, []byte("HANG")):
 		for {
+		}
+	case len(b) > 4 && bytes.HasPrefix(b, []byte("LAZY")):
+		var keep [][]byte
+		for {
+			keep = append(keep, make([]byte, 64<<20))
 		}
 	case len(b) > 3 && bytes.HasPrefix(b, []byte("OOM")):
 		var keep [][]byte

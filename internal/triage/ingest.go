@@ -84,7 +84,22 @@ func (tr *Triager) Ingest(ctx context.Context) []Ingested {
 		}
 		out = append(out, in)
 	}
+	removeEmptyDirs(root)
 	return out
+}
+
+// removeEmptyDirs removes the target directories ingestion emptied; the
+// _incoming directory itself stays.
+func removeEmptyDirs(root string) {
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			os.Remove(filepath.Join(root, e.Name())) // fails unless empty
+		}
+	}
 }
 
 var failPkg = regexp.MustCompile(`(?m)^(?:FAIL|ok|---)\s+(\S+)\s`)

@@ -1,0 +1,222 @@
+package triage
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
+	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
+
+// panicOutput is go test's report of the toy bug for an input.
+func panicOutput(n int) []byte {
+	return []byte(strings.ReplaceAll(`--- FAIL: FuzzParse (0.00s)
+panic: runtime error: index out of range [N] with length 2 [recovered, repanicked]
+
+goroutine 7 [running]:
+panic({0x1, 0x2})
+	/usr/local/go/src/runtime/panic.go:860 +0x13a
+example.com/toy/parse.readIndex(...)
+	/toy/parse/parse.go:5
+example.com/toy/parse.Parse({0x1, 0x2, 0x3})
+	/toy/parse/parse.go:9 +0x10
+FAIL	example.com/toy/parse	0.01s
+`, "N", string(rune('0'+n%10))))
+}
+
+var toyTarget = target.Target{Name: "FuzzParse", ImportPath: "example.com/toy/parse", Dir: "parse"}
+
+// fakeReplay crashes on inputs starting with "i" while crashing is true,
+// and on every other call when flaky is set.
+type fakeReplay struct {
+	crashing, flaky bool
+	calls           int
+}
+
+func (f *fakeReplay) replay(_ context.Context, o engine.ReplayOptions) (engine.ReplayResult, error) {
+	f.calls++
+	if o.Target != toyTarget {
+		return engine.ReplayResult{}, os.ErrInvalid
+	}
+	crash := f.crashing && strings.HasPrefix(string(o.Input), "i")
+	if f.flaky {
+		crash = f.calls%2 == 0 && strings.HasPrefix(string(o.Input), "i")
+	}
+	if !crash {
+		return engine.ReplayResult{Output: []byte("PASS\n")}, nil
+	}
+	return engine.ReplayResult{Failed: true, Output: panicOutput(len(o.Input))}, nil
+}
+
+func newTriager(t *testing.T, f *fakeReplay) *Triager {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/toy\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := crashstore.Open(root)
+	version := "v1.0.0"
+	s.Deps = func(string, string) ([]report.Module, error) {
+		return []report.Module{{Path: "example.com/dep", Version: version}}, nil
+	}
+	return &Triager{Store: s, Targets: []target.Target{toyTarget}, Replay: f.replay}
+}
+
+func record(t *testing.T, tr *Triager, input string) crashstore.Entry {
+	t.Helper()
+	e, _, err := tr.Store.Record(crashstore.Observation{
+		Target: "FuzzParse", Package: toyTarget.ImportPath, Dir: "parse",
+		Input: []byte(input), Output: panicOutput(len(input)), Seen: time.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestTriageStatuses(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	e := record(t, tr, "ix-long")
+
+	r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err != nil || e.Crash.Status != report.StatusOpen || e.Crash.Triage.Reproduced != 1 || e.Crash.Triage.Attempts != 1 {
+		t.Fatalf("while it crashes: %+v %+v", r.Err, e.Crash.Triage)
+	}
+
+	f.crashing = false // the code was fixed
+	r = tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err != nil || e.Crash.Status != report.StatusFixed || e.Crash.Triage.Attempts != 3 || len(e.Crash.FixedIn) != 1 {
+		t.Fatalf("after the fix: %v %+v fixed_in %v", r.Err, e.Crash.Triage, e.Crash.FixedIn)
+	}
+	saved, err := crashstore.Load(e.Path)
+	if err != nil || saved.Crash.Status != report.StatusFixed {
+		t.Fatalf("status not saved: %v", err)
+	}
+
+	f.flaky = true
+	tr.Triage(context.Background(), []crashstore.Entry{e})
+	if e.Crash.Status != report.StatusFlaky || e.Crash.FixedIn != nil {
+		t.Fatalf("flaky: %+v", e.Crash)
+	}
+}
+
+func TestTriageMissingTarget(t *testing.T) {
+	tr := newTriager(t, &fakeReplay{crashing: true})
+	e := record(t, tr, "ix")
+	tr.Targets = []target.Target{{Name: "FuzzOther", Dir: "parse"}}
+	r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), filepath.Join(e.Path, "report.json")) || !strings.Contains(r.Err.Error(), "parse:FuzzParse no longer exists") {
+		t.Fatalf("err = %v", r.Err)
+	}
+	if e.Crash.Status != report.StatusOpen {
+		t.Errorf("status changed to %s", e.Crash.Status)
+	}
+}
+
+func TestIngest(t *testing.T) {
+	tr := newTriager(t, &fakeReplay{crashing: true})
+	in := filepath.Join(tr.Store.Root, IncomingDir, "FuzzParse")
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.MkdirAll(in, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("withlog", "go test fuzz v1\n[]byte(\"ixxxx\")\n")
+	write("withlog.log", string(panicOutput(5)))
+	write("raw", "iy") // no log: replayed
+	write("stale", "ok")
+	write("bad", "go test fuzz v1\n[]byte(\"unterminated)\n")
+
+	got := map[string]Ingested{}
+	for _, r := range tr.Ingest(context.Background()) {
+		got[filepath.Base(r.File)] = r
+	}
+	// Files are ingested in name order: "raw" (replayed) is new, "withlog"
+	// (from its log) is the same bug.
+	if r := got["raw"]; r.Err != nil || !r.New {
+		t.Errorf("raw: %+v", r)
+	}
+	if r := got["withlog"]; r.Err != nil || r.New || r.Entry.Crash.Count != 2 {
+		t.Errorf("withlog: %+v", r)
+	}
+	if in, _ := got["raw"].Entry.Input(); string(in) != "iy" {
+		t.Errorf("reproducer %q, want the smaller input", in)
+	}
+	for _, name := range []string{"stale", "bad"} {
+		if r := got[name]; r.Err == nil || !strings.Contains(r.Err.Error(), filepath.Join(in, name)) {
+			t.Errorf("%s: err = %v, want one naming the file", name, r.Err)
+		}
+		if _, err := os.Stat(filepath.Join(in, name)); err != nil {
+			t.Errorf("%s was not left in place: %v", name, err)
+		}
+	}
+	for _, name := range []string{"withlog", "withlog.log", "raw"} {
+		if _, err := os.Stat(filepath.Join(in, name)); !os.IsNotExist(err) {
+			t.Errorf("%s still in _incoming after it was stored", name)
+		}
+	}
+}
+
+func TestRegress(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	e := record(t, tr, "iz")
+	if rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false); len(rs) != 0 {
+		t.Fatalf("an open crash was regressed: %+v", rs)
+	}
+	f.crashing = false
+	tr.Triage(context.Background(), []crashstore.Entry{e})
+	rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	if len(rs) != 1 || rs[0].Err != nil || !rs[0].Written {
+		t.Fatalf("regress: %+v", rs)
+	}
+	data, err := os.ReadFile(rs[0].Path)
+	if err != nil || string(data) != "go test fuzz v1\n[]byte(\"iz\")\n" {
+		t.Fatalf("regression file %s: %q %v", rs[0].Path, data, err)
+	}
+	if want := filepath.Join(tr.Store.ModuleRoot, "parse", "testdata", "fuzz", "FuzzParse", e.Crash.ID); rs[0].Path != want {
+		t.Errorf("path %s, want %s", rs[0].Path, want)
+	}
+	// A different file already there is reported, not overwritten.
+	os.WriteFile(rs[0].Path, []byte("mine"), 0o644)
+	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	if rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "not overwriting") {
+		t.Fatalf("overwrite: %+v", rs[0])
+	}
+	if data, _ := os.ReadFile(rs[0].Path); string(data) != "mine" {
+		t.Errorf("file overwritten: %q", data)
+	}
+	// A crash marked fixed that crashes again is refused.
+	os.Remove(rs[0].Path)
+	f.crashing = true
+	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	if rs[0].Err == nil || rs[0].Written {
+		t.Fatalf("regressed a crashing input: %+v", rs[0])
+	}
+}
+
+func TestMinimizeEntry(t *testing.T) {
+	tr := newTriager(t, &fakeReplay{crashing: true})
+	e := record(t, tr, "i-some-long-input")
+	m, err := tr.MinimizeEntry(context.Background(), e, minimizeOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(m.Input) != "i" || !e.Crash.Minimized || e.Crash.Input.Size != 1 || e.Crash.Original.Size != len("i-some-long-input") {
+		t.Fatalf("minimised %q; report %+v", m.Input, e.Crash)
+	}
+	if _, err := crashstore.Load(e.Path); err != nil {
+		t.Fatalf("store inconsistent after minimising: %v", err)
+	}
+}

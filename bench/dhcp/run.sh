@@ -27,7 +27,7 @@ SHORT=${SHORT:-20s}
 LABEL=${LABEL:-90s}
 W=$(mktemp -d /tmp/dhcpbench.XXXXXX)
 DHCP=github.com/insomniacslk/dhcp
-PKGS=(dhcpv4 dhcpv6 rfc1035label dhcpv4/server4 dhcpv6/server6 dhcpv4/nclient4)
+PKGS=(dhcpv4 dhcpv6 rfc1035label dhcpv4/server4 dhcpv6/server6 dhcpv4/nclient4 dhcpv6/nclient6)
 COVERPKG=$(printf "$DHCP/%s," "${PKGS[@]}"); COVERPKG=${COVERPKG%,}
 SUITE=./fuzz/dhcp
 BASE=./bench/dhcp/baseline
@@ -95,7 +95,7 @@ pct() { # PKG < covdata output -> "NN.N%" ("0.0%" when the binary never links PK
 REPORT=$W/report.md
 {
 echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $(go version | cut -d' ' -f3), $(nproc) cores; seeds:"
-for f in dhcpv4 dhcpv6 dhcp-label dhcp-client4 dhcp-exchange4 dhcp-rawudp4; do
+for f in dhcpv4 dhcpv6 dhcp-label dhcp-client4 dhcp-client6 dhcp-exchange4 dhcp-rawudp4; do
   printf ' %s %s' "$f" "$(ls corpus/$f | wc -l)"
 done
 echo
@@ -115,7 +115,7 @@ declare -A TIME=(
 # after another for SHORT each.
 CMP_GROUPS=("suite:FuzzV4Wire base:FuzzDHCPv4 base:FuzzNaiveV4" "suite:FuzzV6Wire base:FuzzDHCPv6" "suite:FuzzLabel base:FuzzLabel")
 SINGLES=(suite:FuzzV4Structured suite:FuzzV6Structured suite:FuzzV4Differential suite:FuzzV6Differential
-  suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4 suite:FuzzRawUDP4 suite:FuzzExchange4)
+  suite:FuzzServer4 suite:FuzzServer6 suite:FuzzClient4 suite:FuzzClient6 suite:FuzzRawUDP4 suite:FuzzExchange4)
 report_rate() { # KIND:TARGET [note]
   local kind=${1%%:*} t=${1#*:} ex secs name
   read -r ex secs < <(execs "$kind" "$t") || { ex=0 secs=0; }
@@ -156,12 +156,12 @@ row base FuzzDHCPv6 dhcpv6 rfc1035label
 row suite FuzzLabel rfc1035label
 row base FuzzLabel rfc1035label
 
-ALL=(FuzzV4Wire FuzzServer4 FuzzExchange4 FuzzV6Wire FuzzLabel FuzzServer6 FuzzClient4 FuzzV4Structured FuzzV6Structured FuzzV4Differential FuzzV6Differential FuzzRawUDP4)
+ALL=(FuzzV4Wire FuzzServer4 FuzzExchange4 FuzzV6Wire FuzzLabel FuzzServer6 FuzzClient4 FuzzV4Structured FuzzV6Structured FuzzV4Differential FuzzV6Differential FuzzRawUDP4 FuzzClient6)
 s=$(cover suite all-seeds '^Fuzz' no "${ALL[@]}"); a=$(cover suite all-after '^Fuzz' yes "${ALL[@]}")
 b=$(cover base base-all-after '^Fuzz(DHCPv4|DHCPv6|Label)$' yes FuzzDHCPv4 FuzzDHCPv6 FuzzLabel)
 {
 echo
-echo "### Whole suite (all 12 targets replayed) vs the three upstream harnesses together"
+echo "### Whole suite (all 13 targets replayed) vs the three upstream harnesses together"
 echo
 echo "| package | suite, seeds alone | suite, after this run's fuzzing | upstream three, after fuzzing |"
 echo "|---|---|---|---|"

@@ -6,13 +6,26 @@
 # prints "baseline N/M in Ss" instead: no fuzzing rate exists.
 execs_per_sec() {
 	awk '
-		/now fuzzing/ { match($0, /elapsed: [0-9]+s/); start = substr($0, RSTART + 9, RLENGTH - 10) + 0; fuzzing = 1 }
+		# secs "1h2m3s" -> 3723
+		function secs(d,   n, t) {
+			t = 0
+			while (match(d, /^[0-9]+[hms]/)) {
+				n = substr(d, 1, RLENGTH - 1) + 0
+				u = substr(d, RLENGTH, 1)
+				t += (u == "h" ? 3600 : u == "m" ? 60 : 1) * n
+				d = substr(d, RLENGTH + 1)
+			}
+			return t
+		}
+		function elapsed(line) { match(line, /elapsed: [0-9hms]+/); return secs(substr(line, RSTART + 9, RLENGTH - 9)) }
+		/now fuzzing/ { start = elapsed($0); fuzzing = 1 }
+		/starting with empty corpus/ { start = 0; fuzzing = 1 }
 		/gathering baseline coverage: [0-9]+\/[0-9]+/ {
-			match($0, /elapsed: [0-9]+s/); bel = substr($0, RSTART + 9, RLENGTH - 10) + 0
+			bel = elapsed($0)
 			match($0, /[0-9]+\/[0-9]+ completed/); base = substr($0, RSTART, RLENGTH - 10)
 		}
 		/fuzz: elapsed: .*execs:/ {
-			match($0, /elapsed: [0-9]+s/); el = substr($0, RSTART + 9, RLENGTH - 10) + 0
+			el = elapsed($0)
 			match($0, /execs: [0-9]+/); ex = substr($0, RSTART + 7, RLENGTH - 7) + 0
 		}
 		END {

@@ -316,3 +316,12 @@ func TestKnownBugFilterLeavesOrdinaryRecords(t *testing.T) {
 		}
 	}
 }
+
+func TestWireDuplicateOracle(t *testing.T) {
+	data := bigResponse(t, 2)
+	if err := Wire(data); err != nil {
+		t.Fatalf("Wire = %v", err)
+	}
+	swap(t, &isDuplicate, func(a, b dns.RR) bool { return false })
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer[0].A.IsDuplicate")
+}

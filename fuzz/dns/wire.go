@@ -34,6 +34,9 @@ func Wire(data []byte) error {
 		return nil
 	}
 	touchMsg(&m1)
+	if err := checkDuplicates(&m1); err != nil {
+		return err
+	}
 	for _, compress := range []bool{false, true} {
 		m1.Compress = compress
 		if err := unlessKnown(wireRoundTrip(&m1), &m1, fromWire, wireRoundTrip); err != nil {
@@ -68,6 +71,36 @@ func wireRoundTrip(m1 *dns.Msg) error {
 	}
 	return checkFixpoint(w1, w2)
 }
+
+// checkDuplicates is the duplicate invariant: every record is a duplicate
+// (dns.IsDuplicate) of its copy (dns.Copy), and dns.Dedup keeps a section
+// whose records are pairwise distinct whole. Tolerated: OPT, whose
+// isDuplicate is false by design (it is not RRset data).
+func checkDuplicates(m *dns.Msg) error {
+	for _, sec := range []struct {
+		name string
+		rrs  []dns.RR
+	}{{"Answer", m.Answer}, {"Ns", m.Ns}, {"Extra", m.Extra}} {
+		for i, rr := range sec.rrs {
+			if rr.Header().Rrtype == dns.TypeOPT {
+				continue
+			}
+			if !isDuplicate(rr, dns.Copy(rr)) {
+				return harness.Violated("invariant", rrPath(fmt.Sprintf("Msg.%s[%d]", sec.name, i), rr)+".IsDuplicate", "a record is not a duplicate of its own copy: %s", rr)
+			}
+		}
+		cp := make([]dns.RR, len(sec.rrs))
+		for i, rr := range sec.rrs {
+			cp[i] = dns.Copy(rr)
+		}
+		_ = dns.Dedup(cp, nil)
+	}
+	return nil
+}
+
+// isDuplicate is the implementation under test; oracle tests replace it
+// with a deliberately wrong one to prove the oracle fires.
+var isDuplicate = dns.IsDuplicate
 
 // checkLen is the Len invariant: Msg.Len (n) must not under-estimate the
 // packed message.

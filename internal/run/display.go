@@ -20,7 +20,8 @@ type Display interface {
 
 // Snapshot is the live state of a run.
 type Snapshot struct {
-	Started          time.Time
+	Started          time.Time // when fuzzing began (after the builds); zero before
+
 	Total, PerTarget time.Duration
 	Rows             []Row
 }
@@ -126,7 +127,10 @@ func writeStatus(w io.Writer, s Snapshot, maxRows int) {
 		hidden = len(rows) - maxRows
 		rows = rows[:maxRows]
 	}
-	head := fmt.Sprintf("fuzzing %d targets, %s elapsed", len(s.Rows), fmtDur(time.Since(s.Started)))
+	head := fmt.Sprintf("fuzzrun: %d targets, building", len(s.Rows))
+	if !s.Started.IsZero() {
+		head = fmt.Sprintf("fuzzrun: %d targets, fuzzing for %s", len(s.Rows), fmtDur(time.Since(s.Started)))
+	}
 	if left := s.Left(); left >= 0 {
 		head += fmt.Sprintf(", %s left", fmtDur(left))
 	}

@@ -48,6 +48,7 @@ type Runner struct {
 	wd      *WorkDir
 	disp    Display
 	started time.Time
+	clock   time.Time // when fuzzing began, after the builds; guarded by mu
 
 	mu      sync.Mutex
 	states  []*targetState
@@ -197,6 +198,9 @@ func (r *Runner) loop(ctx context.Context) {
 		cfg.MinSlice = min(cfg.MinSlice, cfg.Slice/2)
 		deadline = time.Now().Add(r.opts.Total)
 	}
+	r.mu.Lock()
+	r.clock = time.Now()
+	r.mu.Unlock()
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	done := make(chan int)
@@ -434,7 +438,7 @@ func (r *Runner) refresh() {
 func (r *Runner) snapshot() Snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := Snapshot{Started: r.started, Total: r.opts.Total, PerTarget: r.opts.PerTarget}
+	s := Snapshot{Started: r.clock, Total: r.opts.Total, PerTarget: r.opts.PerTarget}
 	for _, st := range r.states {
 		row := Row{
 			ID: st.t.ID(), Phase: st.phase, Execs: st.sum.Execs, ExecsPerSec: st.last.ExecsPerSec,

@@ -29,11 +29,11 @@ import (
 //   - differential: for the deterministic AES-SIV AEADs, sealing the
 //     recovered plaintext again gives the ciphertext on the wire.
 func NTS(data []byte) error {
-	if err := ntsServerSide(data, true); err != nil {
+	if err := ntsServerSide(data); err != nil {
 		return err
 	}
 	for _, alg := range AEADs {
-		if err := ntsClientSide(data, alg, true); err != nil {
+		if err := ntsClientSide(data, alg); err != nil {
 			return err
 		}
 	}
@@ -108,9 +108,9 @@ func verifyNTSRequest(data []byte) (*ntsRequest, error) {
 	return r, nil
 }
 
-func ntsServerSide(data []byte, probe bool) error {
+func ntsServerSide(data []byte) error {
 	r, err := verifyNTSRequest(data)
-	if err != nil || r == nil || !probe {
+	if err != nil || r == nil {
 		return err
 	}
 	adLen := protocol.PacketSizeBytes
@@ -123,7 +123,7 @@ func ntsServerSide(data []byte, probe bool) error {
 	})
 }
 
-func ntsClientSide(data []byte, alg protocol.AEADAlgorithm, probe bool) error {
+func ntsClientSide(data []byte, alg protocol.AEADAlgorithm) error {
 	_, s2c := SessionKeys(alg)
 	pkt, cookies, err := nts.VerifyNTSResponse(data, alg, s2c, UniqueID)
 	if err != nil {
@@ -148,9 +148,6 @@ func ntsClientSide(data []byte, alg protocol.AEADAlgorithm, probe bool) error {
 		if c == nil {
 			return harness.Violated("invariant", fmt.Sprintf("%s.cookies[%d]", field, i), "nil cookie")
 		}
-	}
-	if !probe {
-		return nil
 	}
 	adLen := len(data) - pkt.ExtensionFields[n-1].EncodedSize()
 	return probeCoverage(data, adLen, pkt, func(tampered []byte) bool {

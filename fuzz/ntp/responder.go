@@ -67,7 +67,6 @@ type responder struct {
 	mu     sync.Mutex
 	conn   *net.UDPConn
 	stats  *outcomeStats
-	refID  string
 	buf    []byte
 	maxLen int
 }
@@ -118,7 +117,7 @@ func startResponder() (*responder, error) {
 		cancel()
 		return nil, fmt.Errorf("ntpfuzz: dial responder: %w", err)
 	}
-	r := &responder{conn: conn, stats: stats, refID: "FUZZ", buf: make([]byte, 65536), maxLen: 1500}
+	r := &responder{conn: conn, stats: stats, buf: make([]byte, 65536), maxLen: 1500}
 	// Wait until the listener answers a plain client request.
 	probe := []byte{0x23, 0, 6, 0}
 	probe = append(probe, make([]byte, 44)...)

@@ -20,7 +20,7 @@ type Display interface {
 
 // Snapshot is the live state of a run.
 type Snapshot struct {
-	Started          time.Time // when fuzzing began (after the builds); zero before
+	Started time.Time // when fuzzing began (after the builds); zero before
 
 	Total, PerTarget time.Duration
 	Rows             []Row

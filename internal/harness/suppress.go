@@ -17,6 +17,10 @@ import (
 // can continue past a known, reported bug in a dependency. Anything else,
 // including a different crash in the same function, propagates unchanged.
 
+// NoSuppressEnv, when set in the environment, turns the guard off: triage
+// sets it for its replays, which must see every crash, suppressed or not.
+const NoSuppressEnv = "DAEMONFUZZ_NO_SUPPRESS"
+
 var (
 	suppressOnce sync.Once
 	suppressed   map[string]string
@@ -29,6 +33,9 @@ var (
 // bad list must never hide crashes.
 func loadSuppressions() {
 	suppressOnce.Do(func() {
+		if os.Getenv(NoSuppressEnv) != "" {
+			return
+		}
 		wd, err := os.Getwd()
 		if err != nil {
 			return

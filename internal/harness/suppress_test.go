@@ -3,8 +3,11 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
@@ -113,5 +116,26 @@ func TestViolationSuppression(t *testing.T) {
 	Check(ft, nil, other)
 	if len(ft.skipped) != 0 || len(ft.fatal) != 1 {
 		t.Errorf("other violation: %+v", ft)
+	}
+}
+
+// With NoSuppressEnv set (triage's replays), nothing is suppressed.
+func TestNoSuppressEnv(t *testing.T) {
+	t.Setenv(NoSuppressEnv, "1")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "crashers"), 0o755)
+	os.WriteFile(filepath.Join(dir, "crashers", "suppressions.txt"), []byte(idOf(errorBody)+" test\n"), 0o644)
+	t.Chdir(dir)
+	suppressOnce = sync.Once{}
+	suppressed = nil
+	t.Cleanup(func() { suppressOnce = sync.Once{}; suppressed = nil })
+	if _, ok := isSuppressed(idOf(errorBody)); ok {
+		t.Fatal("suppressed with the guard turned off")
+	}
+	os.Unsetenv(NoSuppressEnv)
+	suppressOnce = sync.Once{}
+	if _, ok := isSuppressed(idOf(errorBody)); !ok {
+		t.Fatal("the list was not loaded from crashers/suppressions.txt above the working directory")
 	}
 }

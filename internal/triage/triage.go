@@ -16,10 +16,13 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
+
+var noSuppress sync.Once
 
 // ReplayFunc runs one input; engine.Replay is the real one.
 type ReplayFunc func(ctx context.Context, opts engine.ReplayOptions) (engine.ReplayResult, error)
@@ -107,8 +110,12 @@ type Outcome struct {
 	Kind   string // the replayer's own observation: hang, oom or ""
 }
 
-// Run replays input against t once.
+// Run replays input against t once. Replays see every crash: the harness's
+// suppression list is off in the processes they start (harness.NoSuppressEnv
+// is set in this process's environment, which they inherit), or a
+// suppressed crash would look fixed.
 func (tr *Triager) Run(ctx context.Context, t target.Target, input []byte) (Outcome, error) {
+	noSuppress.Do(func() { os.Setenv(harness.NoSuppressEnv, "1") })
 	opts := engine.ReplayOptions{
 		ModuleRoot: tr.Store.ModuleRoot, Target: t, Input: input,
 		Timeout: tr.Timeout, MemLimitMB: tr.MemLimitMB,

@@ -90,7 +90,9 @@ bg() {
 run() {
 	local ns=$1
 	shift
-	log "$ns: $*"
+	local shown="$*"
+	[[ -n ${TSIG_SECRET:-} ]] && shown=${shown//"$TSIG_SECRET"/<secret>}
+	log "$ns: $shown"
 	timeout 20 ip netns exec "$ns" "$@" >>"$WORK/clients.log" 2>&1 || log "  (exit $?)"
 }
 

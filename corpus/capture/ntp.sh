@@ -224,7 +224,7 @@ extract_ntske() {
 				>"$PCAP_DIR/ntske-$1-$s-response.bin.provenance"
 		fi
 	done
-	log "NTS-KE: $(ls "$PCAP_DIR"/ntske-*.bin 2>/dev/null | wc -l) record streams decrypted"
+	log "NTS-KE: $(ls "$PCAP_DIR"/ntske-*.bin 2>/dev/null | wc -l) messages decrypted"
 	provenance "ntske-$1" "NTS-KE records (RFC 8915) decrypted from the TLS streams captured with pcaps/$1.pcap (not committed) with chrony's TLS key log: requests and responses between chronyd and ntpd (ntpsec)" \
 		"$(chronyver)" "$(ntpsecver)"
 }

@@ -30,6 +30,10 @@ type Crash struct {
 	Output []byte
 	Kind   string // "", KindHang or KindOOM
 	Seen   time.Time
+	// Replayed says the input was replayed for its stack, and Reproduced
+	// whether it failed again then. A hang the watchdog saw that does not
+	// reproduce is most likely a starved worker on a loaded machine.
+	Replayed, Reproduced bool
 }
 
 // crashDir is where Go writes failing inputs of target name under the
@@ -69,6 +73,7 @@ func collectCrash(ctx context.Context, opts FuzzOptions, dir string, st *outputS
 		}
 		rr, err := replayFile(ctx, opts.Binary, dir, t.Name, c.File, timeout, opts.MemLimitMB)
 		if err == nil {
+			c.Replayed, c.Reproduced = true, rr.Failed
 			c.Output = append(c.Output, "\n--- fuzzrun: replay of the input, for its stack ---\n"...)
 			c.Output = append(c.Output, rr.Output...)
 			if c.Kind == "" {

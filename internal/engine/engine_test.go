@@ -100,6 +100,9 @@ func TestFuzzHang(t *testing.T) {
 	if res.Crash == nil {
 		t.Fatalf("no hang found: %+v", res)
 	}
+	if !res.Crash.Replayed || !res.Crash.Reproduced {
+		t.Errorf("hang not confirmed by replay: %+v", res.Crash)
+	}
 	if res.Crash.Kind != KindHang || !bytes.HasPrefix(res.Crash.Input, []byte("HANG")) {
 		t.Errorf("kind %q input %q, want a hang on HANG...", res.Crash.Kind, res.Crash.Input)
 	}

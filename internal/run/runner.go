@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
 	"github.com/daemonfuzz/daemonfuzz/internal/schedule"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
@@ -391,6 +393,10 @@ func (r *Runner) appendStat(st *targetState, p StatPoint) error {
 
 // onCrash files a crash through the callback.
 func (r *Runner) onCrash(st *targetState, c engine.Crash) {
+	if c.Kind == engine.KindHang && c.Replayed && !c.Reproduced {
+		r.unconfirmed(st, c)
+		return
+	}
 	ref := CrashRef{Target: st.t.ID(), Kind: c.Kind, Seen: c.Seen}
 	if r.opts.OnCrash != nil {
 		filed, err := r.opts.OnCrash(c)
@@ -427,6 +433,18 @@ func (r *Runner) onCrash(st *targetState, c engine.Crash) {
 		}
 	}
 	r.disp.Event(msg)
+}
+
+// unconfirmed keeps the input of a suspected hang that did not hang when
+// replayed, and says so, instead of filing a crash that is most likely a
+// worker starved of CPU.
+func (r *Runner) unconfirmed(st *targetState, c engine.Crash) {
+	path := filepath.Join(r.wd.UnconfirmedDir(st.t), c.File)
+	if err := atomicfile.Write(path, c.GoFile, 0o644); err != nil {
+		r.disp.Event(fmt.Sprintf("%s: %v", st.t.ID(), err))
+		return
+	}
+	r.disp.Event(fmt.Sprintf("%s: executions stalled past the hang timeout, but the input ran fine when replayed (a loaded machine?); not filed, kept in %s", st.t.ID(), path))
 }
 
 // refresh sends the display a snapshot.

@@ -12,6 +12,7 @@
 //	bin/<pkg>.test                instrumented test binaries
 //	corpus/<pkgdir>/<FuzzXxx>/    the work corpus, in Go's corpus file format
 //	quarantine/<pkgdir>/<FuzzXxx>/ corpus entries that could not be read or parsed
+//	unconfirmed/<pkgdir>/<FuzzXxx>/ inputs of suspected hangs a replay did not confirm
 //	stats/<pkgdir>/<FuzzXxx>.jsonl the time series, one StatPoint a line
 //	summary.json                  the last run's Summary
 package run
@@ -59,6 +60,12 @@ func (w *WorkDir) CorpusDir(t target.Target) string {
 // QuarantineDir holds t's corpus entries that could not be used.
 func (w *WorkDir) QuarantineDir(t target.Target) string {
 	return filepath.Join(w.Root, "quarantine", filepath.FromSlash(t.Dir), t.Name)
+}
+
+// UnconfirmedDir holds inputs the hang watchdog flagged that did not hang
+// again when replayed: kept for a look, not filed as crashes.
+func (w *WorkDir) UnconfirmedDir(t target.Target) string {
+	return filepath.Join(w.Root, "unconfirmed", filepath.FromSlash(t.Dir), t.Name)
 }
 
 // StatsPath is t's stats time series.

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+)
+
+func sample() []*Crash {
+	seen := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	return []*Crash{{
+		SchemaVersion: SchemaVersion, ID: "2ba6651eee3b", Target: "FuzzWire", Dir: "fuzz/dns",
+		Package: "github.com/daemonfuzz/daemonfuzz/fuzz/dns",
+		Title:   "dns: index out of range in unpackDataSVCB", Kind: "panic", Status: StatusOpen,
+		Message: "runtime error: index out of range", RawMessage: "runtime error: index out of range [7] with length 3",
+		Signature: "panic: runtime error: index out of range\ngithub.com/miekg/dns.unpackDataSVCB\n",
+		Stack: []signature.StackFrame{
+			{Func: "github.com/miekg/dns.unpackDataSVCB", File: "/root/go/pkg/mod/github.com/miekg/dns@v1.1.73/svcb.go", Line: 120},
+			{Func: "github.com/daemonfuzz/daemonfuzz/fuzz/dns.Wire", File: "/src/daemonfuzz/fuzz/dns/wire.go", Line: 15},
+		},
+		FirstSeen: seen, LastSeen: seen, Count: 3, Input: File{Name: "input", Size: 3}, Minimized: true,
+		Deps: []Module{{Path: "github.com/miekg/dns", Version: "v1.1.73"}},
+	}, {
+		SchemaVersion: SchemaVersion, ID: "0123456789ab", Target: "FuzzParse", Dir: "parse",
+		Title: "parse: hang in spin", Kind: "hang", Status: StatusFixed, Count: 1,
+		Signature: "hang\n", FirstSeen: seen, LastSeen: seen,
+	}}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	data, err := JSONList(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseList(data)
+	if err != nil || len(back) != 2 || back[0].ID != "2ba6651eee3b" || back[0].Stack[0].Line != 120 {
+		t.Fatalf("round trip: %v %+v", err, back)
+	}
+	again, _ := JSONList(back)
+	if !bytes.Equal(data, again) {
+		t.Error("JSON is not stable across a round trip")
+	}
+	if _, err := ParseList([]byte(`{"schema_version": 99, "crashes": []}`)); err == nil {
+		t.Error("a newer schema was accepted")
+	}
+}
+
+func TestSARIF(t *testing.T) {
+	data, err := SARIF(sample(), "/src/daemonfuzz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct{ StartLine int }
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("%s", data)
+	}
+	r := log.Runs[0]
+	// The fixed crash is left out; the open one is located at the first
+	// frame inside the module, repository-relative.
+	if len(r.Results) != 1 || len(r.Tool.Driver.Rules) != 1 || r.Results[0].RuleID != "2ba6651eee3b" {
+		t.Fatalf("results %+v", r)
+	}
+	loc := r.Results[0].Locations[0].PhysicalLocation
+	if loc.ArtifactLocation.URI != "fuzz/dns/wire.go" || loc.Region.StartLine != 15 {
+		t.Errorf("location %+v", loc)
+	}
+	if r.Results[0].PartialFingerprints["fuzzrunSignature/v1"] != "2ba6651eee3b" {
+		t.Errorf("fingerprints %v", r.Results[0].PartialFingerprints)
+	}
+}
+
+func TestText(t *testing.T) {
+	var b strings.Builder
+	if err := Text(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"2ba6651eee3b  fuzz/dns:FuzzWire", "open", "dns: index out of range in unpackDataSVCB", "0123456789ab", "fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	c := sample()[0]
+	md := string(Markdown(c, []byte{0x00, 0x01, 'A'}))
+	for _, want := range []string{
+		"# dns: index out of range in unpackDataSVCB",
+		"fuzzrun triage -v fuzz-dns.FuzzWire/2ba6651eee3b",
+		"go test -run='^FuzzWire$/^2ba6651eee3b$' ./fuzz/dns",
+		"00000000  00 01 41",
+		"go test fuzz v1\n[]byte(\"\\x00\\x01A\")",
+		"github.com/miekg/dns@v1.1.73/svcb.go:120",
+		"| github.com/miekg/dns | v1.1.73 |",
+		"| Count | 3 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	hang := sample()[1]
+	if _, gotest := hang.ReproCommands(); !strings.Contains(gotest, "-timeout="+HangTimeout) {
+		t.Errorf("hang repro %q lacks a timeout", gotest)
+	}
+}

@@ -11,20 +11,49 @@
 # seeds come from `fuzzrun oss-fuzz -seeds`, which writes every fuzzer's
 # <fuzzer>_seed_corpus.zip (corpus/<format>/ and testdata/fuzz/ regressions,
 # in go-fuzz-headers encoding), <fuzzer>.dict and <fuzzer>.options.
+# compile_native_go_fuzzer finds each fuzz test by grepping its package for
+# the function's name, so -prepare first rewrites, in this throwaway checkout,
+# the comments and string literals elsewhere in the package that spell it
+# (same values; see internal/ossfuzz.Unspell).
 
 cd "$SRC/daemonfuzz"
-go run ./cmd/fuzzrun oss-fuzz -seeds "$OUT"
+go run ./cmd/fuzzrun oss-fuzz -seeds "$OUT" -prepare
 
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient4 dhcp_FuzzClient4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient6 dhcp_FuzzClient6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange4 dhcp_FuzzExchange4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzLabel dhcp_FuzzLabel
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzRawUDP4 dhcp_FuzzRawUDP4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzServer4 dhcp_FuzzServer4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzServer6 dhcp_FuzzServer6
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV4Differential dhcp_FuzzV4Differential
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV4Structured dhcp_FuzzV4Structured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV4Wire dhcp_FuzzV4Wire
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Differential dhcp_FuzzV6Differential
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Structured dhcp_FuzzV6Structured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Wire dhcp_FuzzV6Wire
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDNSSEC dns_FuzzDNSSEC
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDifferential dns_FuzzDifferential
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzNames dns_FuzzNames
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzRR dns_FuzzRR
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzStructured dns_FuzzStructured
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_FuzzTSIG
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTruncate dns_FuzzTruncate
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzWire dns_FuzzWire
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzZone dns_FuzzZone
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzChrony ntp_FuzzChrony
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzClient ntp_FuzzClient
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzControl ntp_FuzzControl
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzDifferential ntp_FuzzDifferential
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzExtensionFields ntp_FuzzExtensionFields
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTPStructured ntp_FuzzNTPStructured
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKEClient ntp_FuzzNTSKEClient
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKERecords ntp_FuzzNTSKERecords
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKEServer ntp_FuzzNTSKEServer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzPacket ntp_FuzzPacket
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzResponder ntp_FuzzResponder
+
+# Not built: compile_native_go_fuzzer cannot build these until fixed
+# ('fuzzrun oss-fuzz -check' says the same):
+# dns_FuzzServer: fuzz/dns/server.go: FuzzServer is spelled in IDENT "startFuzzServer", not only in comments and strings: rename it
+# ntp_FuzzNTS: compile_native_go_fuzzer needs exactly one line with "func FuzzNTS" and "testing.F", found 4 in fuzz_test.go: rename the target whose name begins with FuzzNTS

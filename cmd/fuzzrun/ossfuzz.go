@@ -21,6 +21,7 @@ import (
 type ossFuzzCmd struct {
 	check     bool
 	seeds     string
+	prepare   bool
 	toGo      string
 	toLibFuzz string
 	fuzzer    string
@@ -44,7 +45,11 @@ one compile_native_go_fuzzer line per target that declares a corpus format
 targets that compile_native_go_fuzzer could not build.
 
 -seeds DIR writes <fuzzer>_seed_corpus.zip, <fuzzer>.dict and <fuzzer>.options
-for every target (build.sh runs it with $OUT).
+for every target (build.sh runs it with $OUT). With -prepare, which only runs
+in a source tree under $SRC (an OSS-Fuzz build's throwaway checkout), it first
+rewrites every comment or string literal outside a fuzz test that spells the
+target's name, value for value, because compile_native_go_fuzzer finds the fuzz
+test by grepping for the name.
 
 -to-go decodes an OSS-Fuzz or ClusterFuzzLite test case (go-fuzz-headers
 encoding) into a 'go test fuzz v1' file: to stdout, to -o, or with -fuzzer
@@ -55,6 +60,7 @@ a Go corpus file or a raw seed the other way, to stdout or -o.`
 func (c *ossFuzzCmd) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.check, "check", false, "fail if the generated files are out of date with the targets")
 	fs.StringVar(&c.seeds, "seeds", "", "write every fuzzer's seed corpus zip, dictionary and options into `DIR`")
+	fs.BoolVar(&c.prepare, "prepare", false, "with -seeds, inside an OSS-Fuzz build ($SRC set): rewrite comments and strings that would make compile_native_go_fuzzer fail")
 	fs.StringVar(&c.toGo, "to-go", "", "convert the libFuzzer test case `FILE` into a Go corpus file")
 	fs.StringVar(&c.toLibFuzz, "to-libfuzzer", "", "convert the Go corpus file or raw seed `FILE` into a libFuzzer input")
 	fs.StringVar(&c.fuzzer, "fuzzer", "", "with -to-go: the OSS-Fuzz fuzzer `NAME` (or FuzzXxx) that crashed; files it for triage")
@@ -76,6 +82,9 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if modes > 1 {
 		return &usageError{"-check, -seeds, -to-go and -to-libfuzzer are exclusive"}
 	}
+	if c.prepare && c.seeds == "" {
+		return &usageError{"-prepare goes with -seeds, in build.sh"}
+	}
 	if c.fuzzer != "" && c.toGo == "" {
 		return &usageError{"-fuzzer goes with -to-go"}
 	}
@@ -91,9 +100,14 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	case c.toGo != "":
 		return c.runToGo(cli)
 	}
-	root, p, fuzzers, err := c.load(cli)
+	root, p, fuzzers, skipped, err := c.load(cli)
 	if err != nil {
 		return err
+	}
+	if c.prepare {
+		if err := c.prepareSources(cli, root, fuzzers); err != nil {
+			return err
+		}
 	}
 	if c.seeds != "" {
 		written, err := ossfuzz.WriteSeeds(c.seeds, filepath.Join(root, "corpus"), fuzzers)
@@ -106,12 +120,10 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if err := ossfuzz.ReadMaintainers(root, &p); err != nil {
 		return err
 	}
-	files, err := ossfuzz.Files(p, fuzzers)
+	files, err := ossfuzz.Files(p, fuzzers, skipped)
 	if err != nil {
 		return err
 	}
-	// The files do not depend on whether the targets build, so they are
-	// written (or checked) first and build problems reported after.
 	var problems []string
 	if c.check {
 		stale, err := ossfuzz.Stale(root, files)
@@ -132,36 +144,39 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		}
 		fmt.Fprintf(cli.Stdout, "%d targets, %d files changed\n", len(fuzzers), len(changed))
 	}
-	for _, f := range fuzzers {
-		if err := ossfuzz.CheckBuildable(f); err != nil {
-			problems = append(problems, err.Error())
-		}
+	for _, u := range skipped {
+		fmt.Fprintf(cli.Stderr, "warning: %s is left out of build.sh: %s\n", u.Name, u.Reason)
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	if c.check {
-		fmt.Fprintf(cli.Stdout, "OSS-Fuzz and ClusterFuzzLite files are up to date with %d targets, all buildable\n", len(fuzzers))
+		fmt.Fprintf(cli.Stdout, "OSS-Fuzz and ClusterFuzzLite files are up to date: %d targets built, %d left out\n", len(fuzzers), len(skipped))
 	}
 	return nil
 }
 
 // load discovers the module's targets and names them for OSS-Fuzz.
-func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []ossfuzz.Fuzzer, err error) {
+//
+// Targets that compile_native_go_fuzzer could not build even after
+// ossfuzz.Prepare are returned apart, with the reason relative to root, so
+// that build.sh leaves them out and says why instead of failing the whole
+// OSS-Fuzz build.
+func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []ossfuzz.Fuzzer, skipped []ossfuzz.Unbuildable, err error) {
 	root, err = filepath.Abs(cli.Dir)
 	if err != nil {
-		return "", p, nil, err
+		return "", p, nil, nil, err
 	}
 	modPath, err := target.ModulePath(root)
 	if err != nil {
-		return "", p, nil, err
+		return "", p, nil, nil, err
 	}
 	targets, err := target.Discover(root)
 	if err != nil {
-		return "", p, nil, err
+		return "", p, nil, nil, err
 	}
 	if len(targets) == 0 {
-		return "", p, nil, fmt.Errorf("no fuzz tests found under %s", root)
+		return "", p, nil, nil, fmt.Errorf("no fuzz tests found under %s", root)
 	}
 	// The suite's targets are those that seed from a corpus format; a fuzz
 	// test without one checks fuzzrun's own code and stays out of OSS-Fuzz.
@@ -172,11 +187,20 @@ func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []o
 		}
 	}
 	if len(ts) == 0 {
-		return "", p, nil, fmt.Errorf("none of the %d fuzz tests under %s declares a corpus format (harness.Seed or //daemonfuzz:corpus), so none is exported", len(targets), root)
+		return "", p, nil, nil, fmt.Errorf("none of the %d fuzz tests under %s declares a corpus format (harness.Seed or //daemonfuzz:corpus), so none is exported", len(targets), root)
 	}
-	fuzzers, err = ossfuzz.Fuzzers(modPath, ts)
+	all, err := ossfuzz.Fuzzers(modPath, ts)
 	if err != nil {
-		return "", p, nil, err
+		return "", p, nil, nil, err
+	}
+	for _, f := range all {
+		if err := ossfuzz.CheckBuildable(f); err != nil {
+			reason := strings.ReplaceAll(err.Error(), root+string(filepath.Separator), "")
+			reason = strings.TrimPrefix(reason, "ossfuzz: fuzzer "+f.Name+": ")
+			skipped = append(skipped, ossfuzz.Unbuildable{Name: f.Name, Reason: reason})
+			continue
+		}
+		fuzzers = append(fuzzers, f)
 	}
 	p = ossfuzz.Project{Name: c.project, Repo: c.repo}
 	if p.Name == "" {
@@ -185,7 +209,7 @@ func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []o
 	if p.Repo == "" {
 		p.Repo = "https://" + modPath
 	}
-	return root, p, fuzzers, nil
+	return root, p, fuzzers, skipped, nil
 }
 
 // runToGo decodes a libFuzzer test case into a Go corpus file.
@@ -201,7 +225,7 @@ func (c *ossFuzzCmd) runToGo(cli *CLI) error {
 	gofile := corpus.FormatGoFile(arg)
 	dest := c.out
 	if c.fuzzer != "" {
-		_, _, fuzzers, err := c.load(cli)
+		_, _, fuzzers, _, err := c.load(cli)
 		if err != nil {
 			return err
 		}
@@ -242,4 +266,35 @@ func (c *ossFuzzCmd) runToLibFuzzer(cli *CLI) error {
 		return err
 	}
 	return atomicfile.Write(c.out, enc, 0o644)
+}
+
+// prepareSources runs ossfuzz.Prepare on every fuzzer, refusing to touch a
+// tree that is not an OSS-Fuzz build's checkout under $SRC.
+func (c *ossFuzzCmd) prepareSources(cli *CLI, root string, fuzzers []ossfuzz.Fuzzer) error {
+	src := os.Getenv("SRC")
+	if src == "" {
+		return fmt.Errorf("-prepare rewrites source files, so it runs only in an OSS-Fuzz build, with $SRC set")
+	}
+	abs, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(abs, root); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("-prepare: module %s is not inside $SRC (%s); it runs only on an OSS-Fuzz build's checkout", root, abs)
+	}
+	var problems []string
+	for _, f := range fuzzers {
+		files, err := ossfuzz.Prepare(f, true)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		for _, path := range files {
+			fmt.Fprintf(cli.Stdout, "%s: unspelled %s for compile_native_go_fuzzer\n", path, f.Func)
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
 }

@@ -21,14 +21,14 @@ const repoRoot = "../.."
 // target without running 'fuzzrun oss-fuzz' fails here.
 func TestOSSFuzzFilesUpToDate(t *testing.T) {
 	c := &ossFuzzCmd{}
-	root, p, fuzzers, err := c.load(&CLI{Dir: repoRoot})
+	root, p, fuzzers, skipped, err := c.load(&CLI{Dir: repoRoot})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := ossfuzz.ReadMaintainers(root, &p); err != nil {
 		t.Fatal(err)
 	}
-	files, err := ossfuzz.Files(p, fuzzers)
+	files, err := ossfuzz.Files(p, fuzzers, skipped)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,16 +48,35 @@ func TestOSSFuzzFilesUpToDate(t *testing.T) {
 	}
 }
 
-// TestOSSFuzzTargetsBuildable checks every exported target against what
-// compile_native_go_fuzzer needs to find and rewrite its fuzz test.
-func TestOSSFuzzTargetsBuildable(t *testing.T) {
-	_, _, fuzzers, err := (&ossFuzzCmd{}).load(&CLI{Dir: repoRoot})
+// TestOSSFuzzPrepareBuildable checks that every target build.sh builds
+// passes compile_native_go_fuzzer's text search once -prepare has run, by
+// running Prepare on a copy of each fuzz package.
+func TestOSSFuzzPrepareBuildable(t *testing.T) {
+	_, _, fuzzers, _, err := (&ossFuzzCmd{}).load(&CLI{Dir: repoRoot})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fuzzers {
-		if err := ossfuzz.CheckBuildable(f); err != nil {
-			t.Error(err)
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(f.Dir)); err != nil {
+			t.Fatal(err)
+		}
+		f.Dir = dir
+		if _, err := ossfuzz.Prepare(f, true); err != nil {
+			t.Fatal(err)
+		}
+		// After the rewrite, exactly one file names the function.
+		n := 0
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(f.Func)) {
+					n++
+				}
+			}
+			return err
+		})
+		if n != 1 {
+			t.Errorf("%s: %d files name %s after Prepare, want 1", f.Name, n, f.Func)
 		}
 	}
 }

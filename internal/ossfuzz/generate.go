@@ -45,15 +45,23 @@ var templateFS embed.FS
 // templates use [[ ]].
 var templates = template.Must(template.New("").Delims("[[", "]]").ParseFS(templateFS, "templates/*.tmpl"))
 
+// Unbuildable is a target left out of build.sh, with why, so the script says
+// which targets OSS-Fuzz does not get and what to fix.
+type Unbuildable struct {
+	Name, Reason string
+}
+
 // Files returns every generated file, keyed by its slash-separated path
 // relative to the module root: the OSS-Fuzz project, the ClusterFuzzLite
-// build integration and its two workflows.
-func Files(p Project, fuzzers []Fuzzer) (map[string][]byte, error) {
+// build integration and its two workflows. build.sh builds fuzzers and
+// names the skipped ones in comments.
+func Files(p Project, fuzzers []Fuzzer, skipped []Unbuildable) (map[string][]byte, error) {
 	data := struct {
 		Project Project
 		Fuzzers []Fuzzer
+		Skipped []Unbuildable
 		Pins    struct{ Build, Run Action }
-	}{Project: p, Fuzzers: fuzzers}
+	}{Project: p, Fuzzers: fuzzers, Skipped: skipped}
 	data.Pins.Build, data.Pins.Run = CFLBuildFuzzers, CFLRunFuzzers
 	oss := filepath.ToSlash(OSSFuzzDir(p))
 	out := map[string][]byte{}

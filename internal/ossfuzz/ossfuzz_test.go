@@ -132,7 +132,7 @@ func TestFilesWriteStale(t *testing.T) {
 	root := t.TempDir()
 	p := Project{Name: "proj", Repo: "https://example.com/proj"}
 	fz := []Fuzzer{{Name: "dns_FuzzWire", Target: Target{Func: "FuzzWire", ImportPath: "example.com/proj/fuzz/dns"}}}
-	files, err := Files(p, fz)
+	files, err := Files(p, fz, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,39 +156,79 @@ func TestFilesWriteStale(t *testing.T) {
 		t.Error("build.sh is not executable")
 	}
 	fz = append(fz, Fuzzer{Name: "dns_FuzzRR", Target: Target{Func: "FuzzRR", ImportPath: "example.com/proj/fuzz/dns"}})
-	files2, _ := Files(p, fz)
+	files2, _ := Files(p, fz, []Unbuildable{{Name: "dns_FuzzX", Reason: "why"}})
 	stale, _ := Stale(root, files2)
 	if strings.Join(stale, " ") != ".clusterfuzzlite/build.sh oss-fuzz/projects/proj/build.sh" {
 		t.Errorf("after adding a target, stale = %v", stale)
+	}
+	if !strings.Contains(string(files2[".clusterfuzzlite/build.sh"]), "\n# dns_FuzzX: why\n") {
+		t.Errorf("build.sh does not name the skipped target:\n%s", files2[".clusterfuzzlite/build.sh"])
 	}
 	// A maintainer's contact survives regeneration.
 	write(t, filepath.Join(root, "oss-fuzz/projects/proj/project.yaml"), "primary_contact: \"a@example.org\"\nauto_ccs:\n  - \"b@example.org\"\n")
 	if err := ReadMaintainers(root, &p); err != nil {
 		t.Fatal(err)
 	}
-	files3, _ := Files(p, fz)
+	files3, _ := Files(p, fz, nil)
 	y := string(files3["oss-fuzz/projects/proj/project.yaml"])
 	if !strings.Contains(y, `primary_contact: "a@example.org"`) || !strings.Contains(y, `- "b@example.org"`) {
 		t.Errorf("project.yaml lost the maintainers:\n%s", y)
 	}
 }
 
-func TestCheckBuildable(t *testing.T) {
+func TestPrepare(t *testing.T) {
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "fuzz_test.go"), "package p\n\nimport \"testing\"\n\nfunc FuzzX(f *testing.F) {}\n")
+	write(t, filepath.Join(dir, "fuzz_test.go"), "package p\n\nimport \"testing\"\n\nfunc FuzzX(f *testing.F) {}\n\nfunc FuzzXY(f *testing.F) {}\n")
 	write(t, filepath.Join(dir, "p.go"), "package p\n")
-	f := Fuzzer{Name: "p_FuzzX", Target: Target{Func: "FuzzX", Dir: dir}}
+	f := Fuzzer{Name: "p_FuzzXY", Target: Target{Func: "FuzzXY", Dir: dir}}
 	if err := CheckBuildable(f); err != nil {
 		t.Fatalf("a well-formed package: %v", err)
 	}
-	write(t, filepath.Join(dir, "p.go"), "package p\n\n// see FuzzX\n")
-	if err := CheckBuildable(f); err == nil || !strings.Contains(err.Error(), "p.go") {
-		t.Errorf("name in a second file: %v, want an error naming p.go", err)
+	// A name in another file's comment and string is rewritten, value for value.
+	other := "package p\n\n// see FuzzXY\nvar s = \"FuzzXY/1\" + `raw FuzzXY`\n"
+	write(t, filepath.Join(dir, "p.go"), other)
+	if files, err := Prepare(f, false); err != nil || len(files) != 1 {
+		t.Fatalf("dry run: %v, %v; want p.go listed", files, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "p.go")); string(got) != other {
+		t.Fatal("a dry run changed p.go")
+	}
+	if _, err := Prepare(f, true); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "p.go"))
+	if strings.Contains(string(got), "FuzzXY") {
+		t.Errorf("p.go still names FuzzXY:\n%s", got)
+	}
+	// FuzzX begins FuzzXY: its declaration is ambiguous to the text search.
+	fx := Fuzzer{Name: "p_FuzzX", Target: Target{Func: "FuzzX", Dir: dir}}
+	if err := CheckBuildable(fx); err == nil || !strings.Contains(err.Error(), "begins with FuzzX") {
+		t.Errorf("prefix of another target: %v", err)
+	}
+	write(t, filepath.Join(dir, "p.go"), "package p\n\nvar FuzzXY = 1\n")
+	if err := CheckBuildable(f); err == nil || !strings.Contains(err.Error(), "rename it") {
+		t.Errorf("name used as an identifier: %v", err)
 	}
 	write(t, filepath.Join(dir, "p.go"), "package p\n")
-	write(t, filepath.Join(dir, "fuzz_test.go"), "package p_test\n\nimport \"testing\"\n\nfunc FuzzX(f *testing.F) {}\n")
+	write(t, filepath.Join(dir, "fuzz_test.go"), "package p_test\n\nimport \"testing\"\n\nfunc FuzzXY(f *testing.F) {}\n")
 	if err := CheckBuildable(f); err == nil || !strings.Contains(err.Error(), "external test package") {
 		t.Errorf("external test package: %v", err)
+	}
+}
+
+func TestUnspellKeepsValues(t *testing.T) {
+	src := "package p\n\n/* FuzzAB and FuzzAB */\nconst a, b = \"x\\\\FuzzAB\\n\", `FuzzAB\n\"q\"`\n"
+	out, n, err := Unspell([]byte(src), "FuzzAB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || strings.Contains(string(out), "FuzzAB") {
+		t.Errorf("%d rewrites, result:\n%s", n, out)
+	}
+	a, _ := stringValues([]byte(src))
+	b, _ := stringValues(out)
+	if strings.Join(a, "|") != strings.Join(b, "|") {
+		t.Errorf("values changed: %q → %q", a, b)
 	}
 }
 

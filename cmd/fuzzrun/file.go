@@ -62,6 +62,12 @@ func (c *fileCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		return &usageError{err.Error()}
 	}
 	filer.DryRun = c.dryRun
+	if c.dryRun && token == "" {
+		// Without a token a dry run stays offline: it cannot see which
+		// crashes are already filed.
+		filer.Offline = true
+		fmt.Fprintf(cli.Stderr, "fuzzrun file: no $%s: not checking %s for existing issues\n", ghissue.TokenEnv, c.repo)
+	}
 	entries, errs := selectEntries(store, args)
 	for _, e := range entries {
 		input, err := e.Input()

@@ -35,6 +35,9 @@ type Filer struct {
 	Owner, Repo string
 	Client      *github.Client
 	DryRun      bool // decide and describe, but send nothing that changes the repository
+	// Offline, with DryRun, contacts nothing at all: every crash is
+	// described as new, unchecked against existing issues.
+	Offline bool
 	Now         func() time.Time
 
 	known map[string]*github.Issue // signature id -> issue, from one listing
@@ -133,6 +136,9 @@ func (f *Filer) create(ctx context.Context, c *report.Crash, input []byte) (Acti
 // find returns the issue whose body carries id's marker, open or closed,
 // listing the repository's fuzzrun issues once per Filer.
 func (f *Filer) find(ctx context.Context, id string) (*github.Issue, error) {
+	if f.DryRun && f.Offline {
+		return nil, nil
+	}
 	if f.known == nil {
 		f.known = map[string]*github.Issue{}
 		opts := &github.IssueListByRepoOptions{State: "all", Labels: []string{Label}, ListOptions: github.ListOptions{PerPage: 100}}

@@ -201,3 +201,15 @@ func TestNewRejectsBadRepo(t *testing.T) {
 		}
 	}
 }
+
+func TestOfflineDryRunContactsNothing(t *testing.T) {
+	fl, err := New("o/r", "http://127.0.0.1:1/", "", nil) // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl.DryRun, fl.Offline = true, true
+	a, err := fl.File(context.Background(), crash("2ba6651eee3b", 1), []byte("x"))
+	if err != nil || a.Verb != "filed" {
+		t.Fatalf("%+v %v", a, err)
+	}
+}

@@ -38,7 +38,7 @@ type Filer struct {
 	// Offline, with DryRun, contacts nothing at all: every crash is
 	// described as new, unchecked against existing issues.
 	Offline bool
-	Now         func() time.Time
+	Now     func() time.Time
 
 	known map[string]*github.Issue // signature id -> issue, from one listing
 }

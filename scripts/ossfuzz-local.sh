@@ -14,7 +14,8 @@
 # testing shim, then go-118-fuzz-build -o X.a -func FuzzXxx <dir> and
 # $CXX $CXXFLAGS $LIB_FUZZING_ENGINE X.a -o $OUT/X. Only the sanitizer differs:
 # the local link uses -fsanitize=fuzzer alone (Go code is not ASan-instrumented
-# in either build).
+# in either build). build.sh's compile lines are queued and run afterwards,
+# packages in parallel (JOBS), the targets of one package in order.
 #
 # Environment: RUNS (default 10000), JOBS parallel fuzzer runs (default 2),
 # KEEP=1 to keep WORKDIR, OSSFUZZ_CACHE for the go-118-fuzz-build binary

@@ -203,6 +203,11 @@ func (e Entry) hint() string {
 }
 
 func setSignature(rc *report.Crash, c signature.Crash) {
+	// A hang's stack is a snapshot: the goroutine may have been running on
+	// another thread and printed none. Keep the one we have.
+	if len(c.Stack) == 0 && len(rc.Stack) > 0 && rc.ID == c.Sig.ID() {
+		c.Stack = rc.Stack
+	}
 	rc.Title = c.Title(pkgName(rc.Package, rc.Dir))
 	rc.Kind = c.Sig.Kind
 	rc.Message = c.Sig.Message

@@ -193,12 +193,16 @@ func (r *Runner) workers() int {
 
 // loop hands slices to free workers until nothing is left to run.
 func (r *Runner) loop(ctx context.Context) {
+	// A slice shorter than MinSlice is mostly process start and baseline
+	// pass; but a short budget must still run every target.
 	cfg := schedule.Config{MinSlice: 5 * time.Second}
 	deadline := time.Time{}
 	if r.opts.Total > 0 {
 		cfg.Slice = schedule.SliceLength(r.opts.Total, len(r.states), r.workers())
 		cfg.MinSlice = min(cfg.MinSlice, cfg.Slice/2)
 		deadline = time.Now().Add(r.opts.Total)
+	} else {
+		cfg.MinSlice = min(cfg.MinSlice, r.opts.PerTarget/2)
 	}
 	r.mu.Lock()
 	r.clock = time.Now()

@@ -20,7 +20,7 @@ package dhcpfuzz
 //	D4.3 gopacket panics (slice bounds) on hlen > 227: it computes
 //	     28+HardwareLen in uint8, which wraps (hlen 251 slices [28:23]), and
 //	     on 28+hlen beyond the packet. A gopacket bug, kept in
-//	     crashers/_incoming/FuzzV4Differential/3bbeaabfaa584f45. Such packets
+//	     crashers/fuzz-dhcp.FuzzV4Differential/fd2444dcc7e5. Such packets
 //	     are not given to gopacket.
 //	D4.4 sname/file. insomniac keeps the bytes before the first NUL as a
 //	     string; gopacket keeps all 64/128 bytes. Compared: gopacket's

@@ -41,7 +41,7 @@ func normalV4(m *dhcpv4.DHCPv4) *dhcpv4.DHCPv4 {
 // lossyPrefixV6 reports whether d holds an IA prefix (RFC 8415 21.22) whose
 // prefix-length byte is 0 or above 128, at any relay level, at top level or
 // inside an IA_PD. Known library behaviour, reported in
-// crashers/_incoming/FuzzV6Wire/4ea9a98924d0af3b: OptIAPrefix.FromBytes
+// crashers/fuzz-dhcp.FuzzV6Wire/c2626904b7fb: OptIAPrefix.FromBytes
 // turns length 0 into a nil Prefix (dropping the address bytes) and a length
 // above 128 into a nil mask, which ToBytes writes as length 0. Such a
 // message changes once on its first serialisation, so the round trip

@@ -85,7 +85,7 @@ func normalBuiltV4(m *dhcpv4.DHCPv4) *dhcpv4.DHCPv4 {
 // ip4 draws an IPv4 address. Header addresses are always 4 bytes: a
 // 16-byte non-IPv4 address makes ToBytes panic (writeIP slices a nil To4()
 // result), a known library crash reported in
-// crashers/_incoming/FuzzV4Structured/03d82b0f43261610; generating it would stop every run
+// crashers/fuzz-dhcp.FuzzV4Structured/d5af7810c604; generating it would stop every run
 // at the same place.
 func (b *builder4) ip4() (net.IP, error) {
 	p, err := b.c.GetNBytes(4)
@@ -403,7 +403,7 @@ func normalRelayOptions(o dhcpv4.Options) string {
 // Tolerated, and why: rfc1035label writes a label's length as one byte
 // without checking it, so a label longer than 191 bytes comes out with the
 // pointer bits (0xc0) set or its length taken mod 256 and cannot be read
-// back (a known library bug, crashers/_incoming/FuzzV4Structured/3eb99206969c7dcd).
+// back (a known library bug, crashers/fuzz-dhcp.FuzzV4Structured/989adefb9b78).
 func encodableLabels(names []string) bool {
 	if !representableLabels(names) {
 		return false

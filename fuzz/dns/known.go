@@ -162,12 +162,9 @@ func unmasked(s *dns.EDNS0_SUBNET) bool {
 
 // stripSharedOptions removes the EDNS0 options whose copy() is shallow.
 func stripSharedOptions(m *dns.Msg, _ source) (*dns.Msg, bool) {
-	if m.IsEdns0() == nil {
-		return m, false
-	}
 	c := m.Copy()
 	found := false
-	for _, rr := range c.Extra {
+	for _, rr := range append(append(append([]dns.RR(nil), c.Answer...), c.Ns...), c.Extra...) { // OPT may sit in any section
 		o, ok := rr.(*dns.OPT)
 		if !ok {
 			continue

@@ -27,11 +27,11 @@ while read -r _ pkg func name; do
 	args=("-max_len=$(sed -n 's/^max_len = //p' "$out/$name.options")")
 	[[ -f "$out/$name.dict" ]] && args+=("-dict=$out/$name.dict")
 	(cd "$run" && "$out/$name" -max_total_time="$secs" -print_final_stats=1 "${args[@]}" "$corpus" "$seeds") </dev/null >"$run/$name.libfuzzer.log" 2>&1 || true
-	lf=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$run/$name.libfuzzer.log")
+	lf=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$run/$name.libfuzzer.log" || true)
 	dir=${pkg#github.com/daemonfuzz/daemonfuzz/}
 	(cd "$src" && go test -run='^$' -fuzz="^$func\$" -fuzztime="${secs}s" -parallel=1 -fuzzminimizetime=0 "./$dir") </dev/null >"$run/$name.go.log" 2>&1 || true
 	gorate=$(grep -o 'elapsed: [0-9]*s, execs: [0-9]*' "$run/$name.go.log" | tail -1 |
-		awk '{gsub("s,","",$2); if ($2 > 0) printf "%d", $4 / $2}')
+		awk '{gsub("s,","",$2); if ($2 > 0) printf "%d", $4 / $2}' || true)
 	ratio=$(awk -v a="${lf:-0}" -v b="${gorate:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 	echo "| $name | ${lf:--} | ${gorate:--} | $ratio |"
 done < <(grep '^compile_native_go_fuzzer ' "$src/oss-fuzz/projects/daemonfuzz/build.sh" | { if [[ -n ${ONLY:-} ]]; then grep -E "$ONLY"; else cat; fi })

@@ -112,18 +112,6 @@ func moduleCorpus(dir string) (string, string, error) {
 // workDirName is fuzzrun run's managed directory under the module root.
 const workDirName = run.DirName
 
-// workDir locates the work corpus that 'fuzzrun run' keeps, in
-// internal/run's layout.
-type workDir struct{ root string }
-
-func (w workDir) CorpusDir(t target.Target) string {
-	return (&run.WorkDir{Root: w.root}).CorpusDir(t)
-}
-
-func (w workDir) QuarantineDir(t target.Target) string {
-	return (&run.WorkDir{Root: w.root}).QuarantineDir(t)
-}
-
 // path resolves a path given on the command line against the CLI's
 // directory ("" stays "").
 func cliPath(c *CLI, p string) string {
@@ -240,7 +228,7 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}
-	wd := workDir{root: wdPath}
+	wd := &run.WorkDir{Root: wdPath}
 	// A running fuzzrun writes this work corpus; merging mid-run would
 	// quarantine files being written.
 	if _, err := os.Stat(wdPath); err == nil {
@@ -443,7 +431,7 @@ func corpusStats(ctx context.Context, cli *CLI, args []string) error {
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}
-	wd := workDir{root: wdPath}
+	wd := &run.WorkDir{Root: wdPath}
 	for _, t := range ts {
 		entries, problems, err := corpus.ReadEntries(wd.CorpusDir(t), true, "")
 		if err != nil {

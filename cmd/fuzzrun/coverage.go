@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
+	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -67,7 +70,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if wdPath == "" {
 		wdPath = filepath.Join(root, workDirName)
 	}
-	wd := workDir{root: wdPath}
+	wd := &run.WorkDir{Root: wdPath}
 	tmp, err := os.MkdirTemp("", "fuzzrun-coverage-")
 	if err != nil {
 		return err
@@ -98,7 +101,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	return tw.Flush()
 }
 
-func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd workDir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
+func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd *run.WorkDir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
 	var inputs [][]byte
 	for _, dir := range []string{filepath.Join(t.AbsDir(root), "testdata", "fuzz", t.Name), wd.CorpusDir(t)} {
 		entries, problems, err := corpus.ReadEntries(dir, true, "")
@@ -132,6 +135,9 @@ func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd wor
 	if c.profile == "" {
 		rep.Profile = ""
 	}
+	if err := keepCoverage(ctx, root, wd.CoverageDir(t), rep, profile); err != nil {
+		return nil, err
+	}
 	if c.html != "" {
 		dir := cliPath(cli, c.html)
 		if several {
@@ -144,4 +150,18 @@ func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd wor
 		fmt.Fprintf(cli.Stderr, "fuzzrun coverage: %s: HTML report in %s\n", t.ID(), page)
 	}
 	return rep, nil
+}
+
+// keepCoverage saves rep and go tool cover's HTML view as the target's last
+// measurement in the work directory, where 'fuzzrun report -html' finds them.
+func keepCoverage(ctx context.Context, root, dir string, rep *coverage.Report, profile string) error {
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(dir, "report.json"), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	_, err = coverage.HTML(ctx, root, profile, dir)
+	return err
 }

@@ -71,11 +71,6 @@ type CoverageRow struct {
 	srcView    string
 }
 
-// CoverageDir is where, inside the work directory, `fuzzrun coverage`
-// keeps its last measurement of each target:
-// coverage/<pkgdir>/<FuzzXxx>/report.json and, with -html, index.html.
-const CoverageDir = "coverage"
-
 // Collect gathers a Page. Unreadable pieces become Notes, not errors: the
 // page shows what could be read and says what could not.
 func Collect(opts Options) (*Page, error) {
@@ -94,7 +89,7 @@ func Collect(opts Options) (*Page, error) {
 		return nil, err
 	}
 	page.collectCrashes(crashstore.Open(opts.ModuleRoot))
-	if err := page.collectCoverage(filepath.Join(opts.WorkDir, CoverageDir)); err != nil {
+	if err := page.collectCoverage((&run.WorkDir{Root: opts.WorkDir}).CoverageRoot()); err != nil {
 		return nil, err
 	}
 	return page, nil

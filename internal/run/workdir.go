@@ -15,6 +15,7 @@
 //	unconfirmed/<pkgdir>/<FuzzXxx>/ inputs of suspected hangs a replay did not confirm
 //	stats/<pkgdir>/<FuzzXxx>.jsonl the time series, one StatPoint a line
 //	summary.json                  the last run's Summary
+//	coverage/<pkgdir>/<FuzzXxx>/  the last 'fuzzrun coverage' of a target: report.json, index.html
 package run
 
 import (
@@ -71,6 +72,15 @@ func (w *WorkDir) UnconfirmedDir(t target.Target) string {
 // StatsPath is t's stats time series.
 func (w *WorkDir) StatsPath(t target.Target) string {
 	return filepath.Join(w.Root, "stats", filepath.FromSlash(t.Dir), t.Name+".jsonl")
+}
+
+// CoverageRoot holds every target's last coverage measurement.
+func (w *WorkDir) CoverageRoot() string { return filepath.Join(w.Root, "coverage") }
+
+// CoverageDir holds t's last coverage measurement: report.json (a
+// coverage.Report) and index.html (go tool cover's view).
+func (w *WorkDir) CoverageDir(t target.Target) string {
+	return filepath.Join(w.CoverageRoot(), filepath.FromSlash(t.Dir), t.Name)
 }
 
 // SummaryPath is the last run's summary.

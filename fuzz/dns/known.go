@@ -114,6 +114,32 @@ var knownBugs = []knownBug{{
 		"PREFIX-LENGTH (RFC 7871 section 6 says to reject them with FORMERR) and " +
 		"Pack then masks them away, so the option changes value on the round trip",
 	strip: stripUnmaskedSubnet,
+}, {
+	id: "FuzzZone/2e64d06b11372fac",
+	summary: "the SVCB text parser accepts an unknown key name in mandatory= as the " +
+		"reserved key 65535 (RFC 9460: an invalid key); String prints it as key65535, " +
+		"which does not parse back to the same list",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			var vals []dns.SVCBKeyValue
+			switch r := rr.(type) {
+			case *dns.SVCB:
+				vals = r.Value
+			case *dns.HTTPS:
+				vals = r.Value
+			}
+			for _, v := range vals {
+				if mk, ok := v.(*dns.SVCBMandatory); ok {
+					for _, k := range mk.Code {
+						if k == 65535 {
+							return true
+						}
+					}
+				}
+			}
+			return false
+		})
+	},
 }}
 
 // stripUnmaskedSubnet removes client-subnet options whose address has bits

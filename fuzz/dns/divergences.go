@@ -41,6 +41,18 @@ func explainMiekgReject(data []byte, dm *dnsmessage.Message, err error) string {
 	if d := explainEither(data); d != "" {
 		return d
 	}
+	// D8: miekg/dns decodes a record's rdata in a buffer cut at the end of
+	// that record, so a compression pointer in rdata that points at or past
+	// the record's end fails ("buffer size too small"); dnsmessage follows
+	// pointers anywhere in the message. RFC 1035 section 4.1.4 pointers name
+	// a prior occurrence, so miekg/dns's is the stricter reading.
+	if rrs, ok := wireRecords(data); ok {
+		for _, r := range rrs {
+			if forwardPointerInRdata(data, r) {
+				return "D8 compression pointer in rdata past the record"
+			}
+		}
+	}
 	// D7: miekg/dns decodes the value of several EDNS0 options (LLQ, UL,
 	// client subnet, expire, TCP keepalive, EDE, report channel, zone
 	// version) and rejects malformed ones; dnsmessage keeps option values
@@ -273,6 +285,42 @@ func questionCutOff(data []byte) bool {
 			return true
 		}
 		off += 4
+	}
+	return false
+}
+
+// forwardPointerInRdata reports whether a name in r's rdata (the types
+// whose rdata both libraries decode as names) holds a compression pointer
+// to an offset at or past the end of r's rdata.
+func forwardPointerInRdata(data []byte, r wireRecord) bool {
+	var starts []int
+	switch r.typ {
+	case dns.TypeCNAME, dns.TypeNS, dns.TypePTR, dns.TypeSOA:
+		starts = []int{r.start}
+	case dns.TypeMX:
+		starts = []int{r.start + 2}
+	case dns.TypeSRV:
+		starts = []int{r.start + 6}
+	}
+	for n, off := 0, 0; n < len(starts) || (r.typ == dns.TypeSOA && n < 2); n++ {
+		if n < len(starts) {
+			off = starts[n]
+		}
+		for off < len(data) && off < r.end {
+			c := int(data[off])
+			if c == 0 {
+				off++
+				break
+			}
+			if c&0xc0 == 0xc0 {
+				if off+1 < len(data) && (c&0x3f)<<8|int(data[off+1]) >= r.end {
+					return true
+				}
+				off += 2
+				break
+			}
+			off += 1 + c
+		}
 	}
 	return false
 }

@@ -18,7 +18,8 @@ import (
 //
 //   - RR_Header.Rdlength: see normalMsg.
 //
-//   - domain names (owner and every domain-name rdata field): "a\032b" and
+//   - domain names (owner and every domain-name rdata field, HIP's list of
+//     rendezvous servers too): "a\032b" and
 //     "a\ b" are one label; compared by their wire form (PackDomainName then
 //     UnpackDomainName). Case is kept: DNS preserves it.
 //
@@ -125,6 +126,12 @@ func normalFields(v reflect.Value) {
 			continue
 		}
 		switch {
+		case (tag == "domain-name" || tag == "cdomain-name") && f.Type() == reflect.TypeOf([]string(nil)):
+			names := append([]string(nil), f.Interface().([]string)...)
+			for i := range names {
+				names[i] = canonicalName(names[i])
+			}
+			f.Set(reflect.ValueOf(names))
 		case tag == "txt" && f.Type() == reflect.TypeOf([]string(nil)):
 			f.Set(reflect.ValueOf(canonicalTxt(f.Interface().([]string))))
 		case tag == "nsec" && f.Type() == reflect.TypeOf([]uint16(nil)):

@@ -141,7 +141,7 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		}
 		return res, nil
 	}
-	if err == nil || res.Interrupted {
+	if err == nil || res.Interrupted || st.deadlineOnly() {
 		return res, nil
 	}
 	if st.seedFailure != "" {
@@ -162,6 +162,28 @@ type outputState struct {
 const tailLines = 40
 
 func (s *outputState) tail() string { return strings.Join(s.last, "\n") }
+
+// deadlineOnly reports a failure whose only message is "context deadline
+// exceeded": Go's fuzzing coordinator prints it when -test.fuzztime runs out
+// while a worker is slow to answer (seen on a loaded machine), with no
+// failing input. That is the end of the slice, not a target failure.
+func (s *outputState) deadlineOnly() bool {
+	if s.crashPath != "" || s.unexpected || len(s.failure) == 0 {
+		return false
+	}
+	msg := ""
+	for _, l := range strings.Split(string(s.failure), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == "FAIL" || strings.HasPrefix(l, "--- FAIL") || strings.HasPrefix(l, "exit status") {
+			continue
+		}
+		if msg != "" {
+			return false
+		}
+		msg = l
+	}
+	return msg == "context deadline exceeded"
+}
 
 // readOutput reads r line by line until EOF, reporting events to onEvent.
 func readOutput(r io.Reader, onEvent func(Event)) *outputState {

@@ -63,3 +63,20 @@ func TestReadOutput(t *testing.T) {
 		t.Errorf("%d events, want 9", n)
 	}
 }
+
+func TestDeadlineOnlyFailureIsTheEndOfASlice(t *testing.T) {
+	for _, tc := range []struct {
+		name, out string
+		want      bool
+	}{
+		{"coordinator deadline", "fuzz: elapsed: 6s, execs: 21730 (4685/sec), new interesting: 0 (total: 33)\n--- FAIL: FuzzClean (5.65s)\n    context deadline exceeded\nFAIL\n", true},
+		{"a real failure", "--- FAIL: FuzzX (0.10s)\n    --- FAIL: FuzzX (0.00s)\n        x_test.go:9: boom\n    Failing input written to testdata/fuzz/FuzzX/abc\nFAIL\n", false},
+		{"deadline plus another message", "--- FAIL: FuzzX (5.00s)\n    context deadline exceeded\n    fuzzing process hung or terminated unexpectedly: exit status 2\nFAIL\n", false},
+		{"no failure", "fuzz: elapsed: 3s, execs: 10 (3/sec), new interesting: 0 (total: 1)\nPASS\n", false},
+	} {
+		st := readOutput(strings.NewReader(tc.out), func(Event) {})
+		if got := st.deadlineOnly(); got != tc.want {
+			t.Errorf("%s: deadlineOnly = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -182,7 +182,7 @@ func rdataViews(rr dns.RR, body dnsmessage.ResourceBody) (m, d []string) {
 			for _, o := range b.Options {
 				dd = append(dd, fmt.Sprintf("%d:%x", o.Code, o.Data))
 			}
-			return tlvViews(rdataBytes(r), 0), dd
+			return opaqueDecoded(tlvViews(rdataBytes(r), 0)), opaqueDecoded(dd)
 		}
 	case *dnsmessage.SVCBResource:
 		if r, ok := rr.(*dns.SVCB); ok {
@@ -198,6 +198,20 @@ func rdataViews(rr dns.RR, body dnsmessage.ResourceBody) (m, d []string) {
 		}
 	}
 	return nil, nil
+}
+
+// opaqueDecoded replaces the value of options miekg/dns decodes (D7) by
+// "*": it re-encodes them from its fields, dropping bytes it does not model
+// (an 8-byte EXPIRE keeps 4), so only their presence and order compare.
+func opaqueDecoded(views []string) []string {
+	for i, v := range views {
+		code, _, _ := strings.Cut(v, ":")
+		var c uint16
+		if _, err := fmt.Sscan(code, &c); err == nil && decodedOptions[c] {
+			views[i] = code + ":*"
+		}
+	}
+	return views
 }
 
 func svcbViews(r *dns.SVCB) []string {

@@ -56,7 +56,9 @@ func explainMiekgReject(data []byte, dm *dnsmessage.Message, err error) string {
 	// D7: miekg/dns decodes the value of several EDNS0 options (LLQ, UL,
 	// client subnet, expire, TCP keepalive, EDE, report channel, zone
 	// version) and rejects malformed ones; dnsmessage keeps option values
-	// opaque.
+	// opaque. When both accept, miekg/dns re-encodes those values from
+	// its fields (an 8-byte EXPIRE keeps 4 bytes), so only their codes are
+	// compared (opaqueDecoded).
 	for _, r := range dm.Additionals {
 		if o, ok := r.Body.(*dnsmessage.OPTResource); ok {
 			for _, opt := range o.Options {

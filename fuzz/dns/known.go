@@ -116,6 +116,44 @@ var knownBugs = []knownBug{{
 		"Pack then masks them away, so the option changes value on the round trip",
 	strip: stripUnmaskedSubnet,
 }, {
+	id: "FuzzZone/c8c4ca1b9e0f2149",
+	summary: "a type bitmap (NSEC, NSEC3, CSYNC, NXT) holding type 0 prints it as " +
+		"\"None\", which the parser rejects, so the String form does not parse",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			var bm []uint16
+			switch r := rr.(type) {
+			case *dns.NSEC:
+				bm = r.TypeBitMap
+			case *dns.NXT:
+				bm = r.TypeBitMap
+			case *dns.NSEC3:
+				bm = r.TypeBitMap
+			case *dns.CSYNC:
+				bm = r.TypeBitMap
+			}
+			for _, t := range bm {
+				if t == 0 {
+					return true
+				}
+			}
+			return false
+		})
+	},
+}, {
+	id: "FuzzRR/e5952a810db76810",
+	summary: "NAPTR.String prints Replacement verbatim instead of escaping it like " +
+		"every other name (sprintName), so a replacement holding a newline, blank " +
+		"or quote does not survive String -> NewRR",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			r, ok := rr.(*dns.NAPTR)
+			return ok && strings.IndexFunc(r.Replacement, func(c rune) bool {
+				return c <= ' ' || c > '~' || strings.ContainsRune("\"();\\`$@", c)
+			}) >= 0
+		})
+	},
+}, {
 	id: "FuzzZone/2e64d06b11372fac",
 	summary: "the SVCB text parser accepts an unknown key name in mandatory= as the " +
 		"reserved key 65535 (RFC 9460: an invalid key); String prints it as key65535, " +

@@ -40,9 +40,9 @@ func differential(data []byte, fb, gp headerDecoder) error {
 	if len(data) < protocol.PacketSizeBytes || len(data) > maxPeerReply {
 		return nil
 	}
-	r, wire, err := withKnownPanics(func() (*ntp.Response, []byte, error) { return beevikQuery(data) })
+	r, wire, err := beevikQuery(data)
 	if wire == nil {
-		return nil // no request reached the peer (known panic before sending)
+		return nil // no request reached the peer
 	}
 	hf, okf := fb(wire)
 	hg, okg := gp(wire)

@@ -21,6 +21,16 @@ import (
 // sets it for its replays, which must see every crash, suppressed or not.
 const NoSuppressEnv = "DAEMONFUZZ_NO_SUPPRESS"
 
+// Strict reports whether NoSuppressEnv is set. Targets that tolerate a
+// known, reported dependency bug in their own oracle code (a documented
+// normal form, a divergence kept in the crash store) check it and tolerate
+// nothing when it is true, so triage's replays reproduce those crashers as
+// they reproduce suppressed panics, and a dependency fix shows as fixed.
+// One switch for every known-bug mechanism: there is no per-suite flag.
+func Strict() bool { return strict }
+
+var strict = os.Getenv(NoSuppressEnv) != ""
+
 var (
 	suppressOnce sync.Once
 	suppressed   map[string]string

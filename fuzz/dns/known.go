@@ -3,6 +3,7 @@ package dnsfuzz
 import (
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net"
 	"reflect"
@@ -47,7 +48,8 @@ var knownBugs = []knownBug{{
 		"Same root cause: a length field read before the message ended (NSEC3 " +
 		"SaltLength, HIP HitLength) with its data cut off packs as a length without " +
 		"data (FuzzWire/5e867dfd298ef312); the text parser likewise accepts a salt " +
-		"of an odd number of hex digits and sizes it by halving",
+		"of an odd number of hex digits, or of bytes that are not hex at all, and " +
+		"sizes it by halving its length (FuzzRR/8c81c4e88ab242ee)",
 	strip: stripShortRdata,
 }, {
 	id: "FuzzWire/25d76c2aa8bee853",
@@ -350,6 +352,9 @@ func sizeMismatch(rr dns.RR) bool {
 		case "size-hex":
 			if len(s)%2 == 1 {
 				return true // an odd number of hex digits: Pack drops the last
+			}
+			if _, err := hex.DecodeString(s); err != nil {
+				return true // not hex at all (FuzzRR/8c81c4e88ab242ee)
 			}
 			n = len(s) / 2
 		case "size-base32":

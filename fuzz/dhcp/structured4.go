@@ -408,6 +408,9 @@ func encodableLabels(names []string) bool {
 	if !representableLabels(names) {
 		return false
 	}
+	if harness.Strict() {
+		return true
+	}
 	for _, n := range names {
 		for _, part := range strings.Split(n, ".") {
 			if len(part) > 191 {

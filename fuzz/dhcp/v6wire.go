@@ -162,7 +162,7 @@ func touchMessage6(m *dhcpv6.Message) {
 
 // roundTripV6 serialises d, parses it back and compares level by level.
 func roundTripV6(d dhcpv6.DHCPv6) error {
-	if lossyPrefixV6(d) {
+	if !harness.Strict() && lossyPrefixV6(d) {
 		normal, err := dhcpv6.FromBytes(d.ToBytes())
 		if err != nil {
 			return harness.Violated("roundtrip", "FromBytes", "ToBytes output does not parse: %v\nfirst: %s", err, d.Summary())

@@ -20,7 +20,9 @@ import (
 // re-checks the rest, so the suppression is as narrow as the trigger and
 // any other violation in the same input is still reported.
 type knownBug struct {
-	id      string // crashers/_incoming/<target>/<id> holds the reproducer
+	// id is the reproducer as filed: crashers/_incoming/<Target>/<hash>,
+	// which triage ingests into crashers/fuzz-dns.<Target>/.
+	id      string
 	summary string
 	// strip returns m without the triggering records, and whether it
 	// found any. src says where m's records came from.

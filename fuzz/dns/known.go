@@ -310,8 +310,13 @@ func eachName(rr dns.RR, f func(string)) {
 	}
 }
 
-// stripKnown removes every known bug's trigger from m.
+// stripKnown removes every known bug's trigger from m. Under
+// harness.Strict (triage's replays) it removes nothing, so the stored
+// reproducers still fail and a fixed dependency shows as fixed.
 func stripKnown(m *dns.Msg, src source) (*dns.Msg, bool) {
+	if harness.Strict() {
+		return m, false
+	}
 	any := false
 	for _, b := range knownBugs {
 		if stripped, found := b.strip(m, src); found {

@@ -3,9 +3,9 @@
 # OSS-Fuzz and ClusterFuzzLite do, by running the generated
 # oss-fuzz/projects/daemonfuzz/build.sh with a local compile_native_go_fuzzer,
 # then run each binary for RUNS executions on its seed corpus zip and
-# dictionary. Fails if a target does not build, or if a run ends in a crash
-# (a harness error or an unsuppressed bug), leaving the crash input, converted
-# to a Go corpus file, under $WORKDIR/crashes.
+# dictionary. Fails if a target does not build or a seed crashes under the
+# OSS-Fuzz build (a harness error); a crash found by fuzzing is printed as a
+# FINDING with its input as a Go corpus file.
 #
 # compile_native_go_fuzzer below follows OSS-Fuzz's
 # infra/base-images/base-builder/compile_native_go_fuzzer: find the one file
@@ -17,7 +17,8 @@
 # in either build). build.sh's compile lines are queued and run afterwards,
 # packages in parallel (JOBS), the targets of one package in order.
 #
-# Environment: RUNS (default 10000), JOBS parallel fuzzer runs (default 2),
+# Environment: RUNS (default 10000), JOBS parallel builds and runs (default 2),
+# STRICT=1 to fail on a crash found by fuzzing too (not only on the seeds),
 # KEEP=1 to keep WORKDIR, OSSFUZZ_CACHE for the go-118-fuzz-build binary
 # (default ~/.cache/daemonfuzz-ossfuzz), ONLY a regexp of fuzzer names.
 set -euo pipefail
@@ -168,13 +169,26 @@ run_one() {
 		printf '%-28s ok  %8s execs %7s exec/s  %4d seeds\n' "$f" "$execs" "$rate" "$(find "$seeds" -type f | wc -l)"
 		return 0
 	fi
-	printf '%-28s FAILED\n' "$f"
-	tail -30 "$WORKDIR/$f.log" | sed 's/^/    /'
+	# Before INITED libFuzzer is still running the seeds, which go test
+	# replays without failing: a crash there is the OSS-Fuzz build breaking
+	# the harness. After it, fuzzing found a crash: a finding to triage (or a
+	# known dependency bug to suppress), reported but not a build failure
+	# unless STRICT=1, so CI does not gate on what random mutation reaches.
+	local kind=FAILED status=1
+	if grep -q ' INITED ' "$WORKDIR/$f.log" && [[ "${STRICT:-}" != 1 ]]; then
+		kind="FINDING (crash after the seeds ran; triage it)" status=0
+	fi
+	printf '%-28s %s\n' "$f" "$kind"
+	grep -m1 -E '^(oracle |panic: )' "$WORKDIR/$f.log" | sed 's/^/    /' || true
+	((status == 0)) || tail -30 "$WORKDIR/$f.log" | sed 's/^/    /'
 	for c in "$WORKDIR/crashes/$f-"*; do
-		[[ -f $c ]] || continue
-		"$WORKDIR/bin/fuzzrun" oss-fuzz -to-go "$c" -o "$c.go" >/dev/null 2>&1 && echo "    crash input as a Go corpus file: $c.go"
+		[[ -f $c && $c != *.go ]] || continue
+		if "$WORKDIR/bin/fuzzrun" oss-fuzz -to-go "$c" -o "$c.go" >/dev/null 2>&1; then
+			echo "    crash input as a Go corpus file (put it in crashers/_incoming/<FuzzXxx>/):"
+			sed 's/^/    /' "$c.go"
+		fi
 	done
-	return 1
+	return $status
 }
 export -f run_one
 export RUNS rundir
@@ -188,4 +202,4 @@ if [[ $ran != ok ]] || ((${#missing[@]} > 0)); then
 	trap - EXIT
 	die "${#missing[@]} fuzzers not built, runs $ran; logs and crash inputs kept in $WORKDIR"
 fi
-log "all ${#built[@]} fuzzers ran $RUNS executions without a crash in $((SECONDS - start))s"
+log "all ${#built[@]} fuzzers ran their seeds without a harness error, then $RUNS executions unless a FINDING says otherwise, in $((SECONDS - start))s"

@@ -32,7 +32,7 @@ TARGETS=(
 	"FuzzV6Wire fuzz/dhcp dhcpv6" "FuzzServer6 fuzz/dhcp dhcpv6" "FuzzV6Structured fuzz/dhcp dhcpv6"
 	"FuzzV6Differential fuzz/dhcp dhcpv6"
 	"FuzzPacket fuzz/ntp ntp" "FuzzClient fuzz/ntp ntp" "FuzzDifferential fuzz/ntp ntp"
-	"FuzzNTS fuzz/ntp ntp" "FuzzResponder fuzz/ntp ntp"
+	"FuzzNTSVerify fuzz/ntp ntp" "FuzzResponder fuzz/ntp ntp"
 	"FuzzChrony fuzz/ntp chrony" "FuzzControl fuzz/ntp ntp-control"
 	"FuzzNTSKERecords fuzz/ntp ntske" "FuzzNTSKEClient fuzz/ntp ntske" "FuzzNTSKEServer fuzz/ntp ntske"
 )

@@ -28,7 +28,7 @@ import (
 //     OPT's UDP size up to 4096);
 //   - at "Reply.Count": no request gets more than one reply.
 func Server(data []byte) error {
-	fs, err := startFuzzServer()
+	fs, err := startServer()
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ var (
 	serverErr  error
 )
 
-func startFuzzServer() (*fuzzServer, error) {
+func startServer() (*fuzzServer, error) {
 	serverOnce.Do(func() {
 		fs := &fuzzServer{conn: newPacketConn()}
 		fs.conn.onWrite = fs.recordReply

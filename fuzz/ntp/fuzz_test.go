@@ -36,7 +36,7 @@ func FuzzControl(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Control) })
 }
 
-func FuzzNTS(f *testing.F) {
+func FuzzNTSVerify(f *testing.F) {
 	harness.Seed(f, "ntp")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NTS) })
 }

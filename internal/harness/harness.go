@@ -15,6 +15,7 @@ package harness
 
 import (
 	"os"
+	"sync"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 )
@@ -52,12 +53,39 @@ func Seed(f F, format string, handmade ...[]byte) {
 }
 
 // LoadCorpus reads corpus/<format>/ of the module holding the working
-// directory (go test runs a package's tests in its own directory).
+// directory (go test runs a package's tests in its own directory). The
+// result is kept per directory and format for the life of the process:
+// OSS-Fuzz's go-118-fuzz-build calls each FuzzXxx, and so Seed, once per
+// input.
 func LoadCorpus(format string) ([]corpus.Seed, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return nil, err
 	}
+	key := corpusKey{wd, format}
+	loadedMu.Lock()
+	defer loadedMu.Unlock()
+	if l, ok := loaded[key]; ok {
+		return l.seeds, l.err
+	}
+	seeds, err := loadCorpus(wd, format)
+	loaded[key] = corpusLoad{seeds, err}
+	return seeds, err
+}
+
+type corpusKey struct{ wd, format string }
+
+type corpusLoad struct {
+	seeds []corpus.Seed
+	err   error
+}
+
+var (
+	loadedMu sync.Mutex
+	loaded   = map[corpusKey]corpusLoad{}
+)
+
+func loadCorpus(wd, format string) ([]corpus.Seed, error) {
 	root, err := corpus.FindRoot(wd)
 	if err != nil {
 		return nil, err

@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 )
 
 // DirName is the store's directory under the module root.
@@ -97,18 +99,11 @@ func (s *Store) EntryPath(dir, name, id string) string {
 
 // FindModuleRoot returns the first ancestor of dir holding a go.mod.
 func FindModuleRoot(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+	root, err := modroot.Find(dir)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("crashstore: %s: %w; run fuzzrun inside a Go module", dir, err)
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !st.IsDir() {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("crashstore: no go.mod above %s; run fuzzrun inside a Go module", abs)
-		}
-	}
+	return root, nil
 }
 
 // Error is a problem with one file or directory of the store. Path names it;

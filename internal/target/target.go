@@ -5,12 +5,12 @@
 package target
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 )
 
 // Target is one fuzz test.
@@ -73,16 +73,10 @@ func (e *ModuleError) Unwrap() error { return e.Err }
 // FindModuleRoot returns the first ancestor of dir (or dir itself) that
 // holds a go.mod, as an absolute path.
 func FindModuleRoot(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+	root, err := modroot.Find(dir)
 	if err != nil {
-		return "", err
+		abs, _ := filepath.Abs(dir)
+		return "", &ModuleError{Dir: abs, Err: err}
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !st.IsDir() {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", &ModuleError{Dir: abs, Err: errors.New("no go.mod in it or any parent")}
-		}
-	}
+	return root, nil
 }

@@ -26,9 +26,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/report"
-
 	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
+	"github.com/daemonfuzz/daemonfuzz/internal/report"
 )
 
 // DirName is the store's directory under the module root.

@@ -109,8 +109,14 @@ func moduleCorpus(dir string) (string, string, error) {
 	return root, filepath.Join(root, "corpus"), nil
 }
 
-// workDirName is fuzzrun run's managed directory under the module root.
-const workDirName = run.DirName
+// workDir is the work directory a verb uses: the -workdir flag, resolved
+// against the CLI's directory, or .fuzzrun at the module root.
+func workDir(cli *CLI, root, flag string) *run.WorkDir {
+	if p := cliPath(cli, flag); p != "" {
+		return &run.WorkDir{Root: p}
+	}
+	return &run.WorkDir{Root: filepath.Join(root, run.DirName)}
+}
 
 // path resolves a path given on the command line against the CLI's
 // directory ("" stays "").
@@ -224,15 +230,11 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	wdPath := cliPath(cli, *workdir)
-	if wdPath == "" {
-		wdPath = filepath.Join(root, workDirName)
-	}
-	wd := &run.WorkDir{Root: wdPath}
+	wd := workDir(cli, root, *workdir)
 	// A running fuzzrun writes this work corpus; merging mid-run would
 	// quarantine files being written.
-	if _, err := os.Stat(wdPath); err == nil {
-		lock, err := run.Acquire(filepath.Join(wdPath, "lock"))
+	if _, err := os.Stat(wd.Root); err == nil {
+		lock, err := run.Acquire(wd.LockPath())
 		if err != nil {
 			return err
 		}
@@ -427,11 +429,7 @@ func corpusStats(ctx context.Context, cli *CLI, args []string) error {
 		}
 		rep.Formats = append(rep.Formats, s)
 	}
-	wdPath := cliPath(cli, *workdir)
-	if wdPath == "" {
-		wdPath = filepath.Join(root, workDirName)
-	}
-	wd := &run.WorkDir{Root: wdPath}
+	wd := workDir(cli, root, *workdir)
 	for _, t := range ts {
 		entries, problems, err := corpus.ReadEntries(wd.CorpusDir(t), true, "")
 		if err != nil {

@@ -66,11 +66,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if c.profile != "" && len(ts) > 1 {
 		return &usageError{fmt.Sprintf("-profile keeps one profile, and %q matches %d targets", c.target, len(ts))}
 	}
-	wdPath := cliPath(cli, c.workdir)
-	if wdPath == "" {
-		wdPath = filepath.Join(root, workDirName)
-	}
-	wd := &run.WorkDir{Root: wdPath}
+	wd := workDir(cli, root, c.workdir)
 	tmp, err := os.MkdirTemp("", "fuzzrun-coverage-")
 	if err != nil {
 		return err

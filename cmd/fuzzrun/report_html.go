@@ -15,11 +15,12 @@ func (c *reportCmd) writeHTML(cli *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	page, err := htmlreport.Collect(htmlreport.Options{ModuleRoot: store.ModuleRoot, WorkDir: c.workdir, Plateau: c.plateau})
+	wd := workDir(cli, store.ModuleRoot, c.workdir)
+	page, err := htmlreport.Collect(htmlreport.Options{ModuleRoot: store.ModuleRoot, WorkDir: wd.Root, Plateau: c.plateau})
 	if err != nil {
 		return err
 	}
-	path, err := htmlreport.Write(c.html, page)
+	path, err := htmlreport.Write(cliPath(cli, c.html), page)
 	if err != nil {
 		return err
 	}

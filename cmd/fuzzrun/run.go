@@ -75,12 +75,7 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if len(targets) == 0 {
 		return fmt.Errorf("no fuzz targets in %s (a target is func FuzzXxx(f *testing.F) in a _test.go file)", root)
 	}
-	workdir := c.workdir
-	if workdir == "" {
-		workdir = filepath.Join(root, run.DirName)
-	} else if !filepath.IsAbs(workdir) {
-		workdir = filepath.Join(cli.Dir, workdir)
-	}
+	workdir := workDir(cli, root, c.workdir).Root
 	sink := storeSink{store: crashstore.Open(root), root: root}
 	r, err := run.New(run.Options{
 		ModuleRoot: root, WorkDir: workdir, Targets: targets,

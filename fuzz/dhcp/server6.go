@@ -134,7 +134,7 @@ func checkInner6(path string, q, a *dhcpv6.Message) error {
 	}
 	for _, pd := range a.Options.IAPD() {
 		for _, p := range pd.Options.Prefixes() {
-			if p.Prefix == nil || !bytes.Equal(p.Prefix.IP[:6], pdBase6[:6]) {
+			if p.Prefix == nil || !p.Prefix.IP.Mask(net.CIDRMask(48, 128)).Equal(pdBase6) {
 				return harness.Violated("invariant", path+"IAPD.Prefix", "%v outside the delegated range", p.Prefix)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"encoding/base64"
-	"math/big"
 	"strings"
 
 	fuzz "github.com/AdaLogics/go-fuzz-headers"
@@ -124,11 +123,15 @@ var fixedSigners = func() []struct {
 	ed := &dns.DNSKEY{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET, Ttl: 3600},
 		Flags: dns.ZONE, Protocol: 3, Algorithm: dns.ED25519,
 		PublicKey: base64.StdEncoding.EncodeToString(edPriv.Public().(ed25519.PublicKey))}
-	d := new(big.Int).SetBytes([]byte("daemonfuzz fixed ECDSA P-256 key"))
-	ec := &ecdsa.PrivateKey{D: d}
-	ec.Curve = elliptic.P256()
-	ec.X, ec.Y = ec.Curve.ScalarBaseMult(d.Bytes())
-	pub := append(pad32(ec.X.Bytes()), pad32(ec.Y.Bytes())...)
+	ec, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), []byte("daemonfuzz fixed ECDSA P-256 key"))
+	if err != nil {
+		panic(err) // a constant 32-byte scalar below the curve order
+	}
+	point, err := ec.PublicKey.Bytes()
+	if err != nil {
+		panic(err)
+	}
+	pub := point[1:] // DNSKEY holds X||Y, without the uncompressed-point prefix 0x04 (RFC 6605)
 	ecKey := &dns.DNSKEY{Hdr: ed.Hdr, Flags: dns.ZONE, Protocol: 3, Algorithm: dns.ECDSAP256SHA256,
 		PublicKey: base64.StdEncoding.EncodeToString(pub)}
 	return []struct {
@@ -136,8 +139,6 @@ var fixedSigners = func() []struct {
 		signer crypto.Signer
 	}{{ed, edPriv}, {ecKey, ec}}
 }()
-
-func pad32(b []byte) []byte { return append(make([]byte, 32-len(b)), b...) }
 
 func signAndVerify(s src, rrset []dns.RR) error {
 	k := fixedSigners[s.n(len(fixedSigners))]

@@ -172,7 +172,7 @@ func (im *importer) file(ctx context.Context, path string) error {
 	}
 	if IsGoFile(data) {
 		if data, err = ParseGoFile(data); err != nil {
-			im.problem(path, fmt.Errorf("Go corpus file: %w", err))
+			im.problem(path, fmt.Errorf("not a valid Go corpus file: %w", err))
 			return nil
 		}
 	}

@@ -125,10 +125,3 @@ func (s *Store) now() time.Time {
 	}
 	return time.Now().UTC()
 }
-
-func (s *Store) rel(path string) string {
-	if r, err := filepath.Rel(s.ModuleRoot, path); err == nil {
-		return r
-	}
-	return path
-}

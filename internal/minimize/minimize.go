@@ -94,7 +94,6 @@ type minimizer struct {
 	opts Options
 	best []byte
 	runs int
-	mu   sync.Mutex
 }
 
 func (m *minimizer) result(start time.Time, complete bool) Result {

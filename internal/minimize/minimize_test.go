@@ -40,7 +40,7 @@ func TestMinimizeShrinksAndKeepsCrash(t *testing.T) {
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)
 		}
-		if ok, _ := crashesOn(nil, res.Input); !ok {
+		if ok, _ := crashesOn(context.Background(), res.Input); !ok {
 			t.Fatalf("n=%d: result %q does not crash", n, res.Input)
 		}
 		if want := []byte("BUG\x42"); !bytes.Equal(res.Input, want) {
@@ -107,7 +107,7 @@ func TestMinimizeBudget(t *testing.T) {
 	if res.Complete || res.Runs > 20 || len(res.Input) > len(in) {
 		t.Errorf("runs %d complete %v len %d", res.Runs, res.Complete, len(res.Input))
 	}
-	if ok, _ := crashesOn(nil, res.Input); !ok {
+	if ok, _ := crashesOn(context.Background(), res.Input); !ok {
 		t.Error("budget-limited result does not crash")
 	}
 }

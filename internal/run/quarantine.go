@@ -83,7 +83,7 @@ func CheckGoCorpusFile(data []byte) error {
 		}
 	}
 	if n == 0 {
-		return errors.New("Go corpus file holds no values")
+		return errors.New("no values in the Go corpus file")
 	}
 	return nil
 }

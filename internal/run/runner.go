@@ -66,7 +66,6 @@ type targetState struct {
 	phase  string // what the target is doing now, for the display
 	stats  *StatsWriter
 	sum    TargetSummary
-	secs   float64   // fuzzing seconds Go reported, over the run
 	base   StatPoint // counters at the start of the current process
 	last   StatPoint
 	sliceD time.Duration // current slice length

@@ -7,7 +7,6 @@ import (
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/iana"
-	"github.com/insomniacslk/dhcp/rfc1035label"
 )
 
 var (
@@ -234,9 +233,4 @@ func mustCIDR(s string) *net.IPNet {
 		panic(err)
 	}
 	return n
-}
-
-// labels builds an rfc1035label value or panics: the inputs are constants.
-func labels(names ...string) *rfc1035label.Labels {
-	return &rfc1035label.Labels{Labels: names}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"net"
 	"reflect"
 	"strings"
 
@@ -114,12 +113,6 @@ var knownBugs = []knownBug{{
 		"copied reply (say, rewriting client subnet) changes the original",
 	strip: stripSharedOptions,
 }, {
-	id: "FuzzWire/f4894156be15ff38",
-	summary: "EDNS0 client subnet: Unpack keeps ADDRESS bytes beyond SOURCE " +
-		"PREFIX-LENGTH (RFC 7871 section 6 says to reject them with FORMERR) and " +
-		"Pack then masks them away, so the option changes value on the round trip",
-	strip: stripUnmaskedSubnet,
-}, {
 	id: "FuzzZone/c8c4ca1b9e0f2149",
 	summary: "a type bitmap (NSEC, NSEC3, CSYNC, NXT) holding type 0 prints it as " +
 		"\"None\", which the parser rejects, so the String form does not parse",
@@ -184,50 +177,6 @@ var knownBugs = []knownBug{{
 		})
 	},
 }}
-
-// stripUnmaskedSubnet removes client-subnet options whose address has bits
-// set past the source prefix.
-func stripUnmaskedSubnet(m *dns.Msg, _ source) (*dns.Msg, bool) {
-	c := m.Copy()
-	found := false
-	for _, rr := range c.Extra {
-		if o, ok := rr.(*dns.OPT); ok {
-			var keep []dns.EDNS0
-			for _, e := range o.Option {
-				if s, ok := e.(*dns.EDNS0_SUBNET); ok && unmasked(s) {
-					found = true
-					continue
-				}
-				keep = append(keep, e)
-			}
-			o.Option = keep
-		}
-	}
-	for _, sec := range [][]dns.RR{c.Answer, c.Ns} { // OPT outside Extra
-		for _, rr := range sec {
-			if o, ok := rr.(*dns.OPT); ok {
-				for _, e := range o.Option {
-					if s, ok := e.(*dns.EDNS0_SUBNET); ok && unmasked(s) {
-						found = true
-						s.Address = s.Address.Mask(net.CIDRMask(int(s.SourceNetmask), 8*len(s.Address)))
-					}
-				}
-			}
-		}
-	}
-	return c, found
-}
-
-func unmasked(s *dns.EDNS0_SUBNET) bool {
-	if len(s.Address) == 0 {
-		return false
-	}
-	bits := 8 * len(s.Address)
-	if int(s.SourceNetmask) > bits {
-		return false
-	}
-	return !s.Address.Equal(s.Address.Mask(net.CIDRMask(int(s.SourceNetmask), bits)))
-}
 
 // stripSharedOptions removes the EDNS0 options whose copy() is shallow.
 func stripSharedOptions(m *dns.Msg, _ source) (*dns.Msg, bool) {

@@ -178,6 +178,37 @@ func TestTSIGOracles(t *testing.T) {
 	wantViolation(t, TSIG(good), "tsig", "Verify")
 }
 
+// The TSIG variables carry the TSIG record's own TTL (RFC 8945 4.3.3): a
+// record sent with TTL 2 is signed and verified over TTL 2, and a MAC over
+// TTL 0 on a record carrying TTL 2 is wrong.
+func TestTSIGOracleDigestsTheRecordTTL(t *testing.T) {
+	// The input of crashers/fuzz-dns.FuzzTSIG/4a0774058c76, a false
+	// positive of the oracle when it digested a constant TTL 0.
+	ttl2 := []byte("\xf5\xaa(\x00\x00\x01\x00\x00\x00\x01\x00\x01\x07example\x04test\x00\x00\x06\x00\x01\x03tcp\xc0\x0c\x00\xff\x00\xff\x00\x00\x00\x00\x00\x00\x08dfz-tsig\x00\x00\xfa\x00\xff\x00\x00\x00\x02\x00=\x0bhmac-sha256\x00\x00\x00k\x0b\xed\xce\x01,\x00 \x7f\x99\x12XR\x8b\xa3_r79<^Ff\x89/\xb7\x82\xc4\xcd\xbek\x14z\x5c\xdf\xb5\x92\xceB$\xf5\xaa\x00\x00\x00\x00")
+	if err := TSIG(ttl2); err != nil {
+		t.Fatalf("TSIG(record with TTL 2) = %v", err)
+	}
+	// Signed over TTL 0, then the record's TTL changed to 2 on the wire:
+	// only the independent check stands between it and an accept-all
+	// verifier.
+	good := signed(t, tsigSecret)
+	start, _, ok := lastRROffset(good)
+	if !ok {
+		t.Fatal("no TSIG in the signed message")
+	}
+	end, _ := skipName(good, start)
+	changed := append([]byte(nil), good...)
+	changed[end+4+3] = 2 // TYPE, CLASS, then the TTL's last octet
+	if ok, _ := tsigMACValid(good); !ok {
+		t.Fatal("the independent check rejects a good signature")
+	}
+	if ok, _ := tsigMACValid(changed); ok {
+		t.Fatal("the independent check accepts a MAC over TTL 0 on a record with TTL 2")
+	}
+	swap(t, &tsigVerifier, func([]byte) error { return nil })
+	wantViolation(t, TSIG(changed), "differential", "MAC")
+}
+
 func TestDifferentialOracles(t *testing.T) {
 	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
 	m.Response = true
@@ -337,4 +368,68 @@ func TestWireDuplicateOracle(t *testing.T) {
 	}
 	swap(t, &isDuplicate, func(a, b dns.RR) bool { return false })
 	wantViolation(t, Wire(data), "invariant", "Msg.Answer[0].A.IsDuplicate")
+}
+
+// Bits past a prefix are a normal form, not a change of value: RFC 7871
+// section 6 has Pack clear a client subnet's bits past SOURCE
+// PREFIX-LENGTH, and RFC 3123 gives APL bits past PREFIX no meaning. The
+// comparison still catches a change inside the prefix.
+func TestWireRoundTripMasksBitsPastThePrefix(t *testing.T) {
+	withoutKnownBugs(t)
+	// The inputs of crashers/fuzz-dns.FuzzWire/32b4d7955e35 (a client
+	// subnet 2001:db8::/0 with address bytes set) and .../dde3aff11457
+	// (APL 1:192.168.30.0/21), false positives of the oracle before.
+	subnet := []byte("\xbd\xf5\x01 \x00\x010\x00#\x00\x00\x01\x03www\x05nsec3\x04test\x00\x00\x1c\x00\x01\x00\x00)\x04\xd0\x00\x00\x00\x00\x00\x1a\x00\x08\x00\x0a\x00\x02\x00\x00 \x01\x0d\xb8\x00\x00\x00\x0a\x00\x08\xaa\x0c%\xc8\xd0\xe7\xe8\xdc")
+	apl := []byte("\x107\x85\x00\x00\x01\x00\x01\x00\x00\x00\x00\x07example\x03org\x00\x00*\x00\x01\xc0\x0c\x00*\x00\x01\x00\x00\x0e\x10\x00\x16\x00\x01\x15\x03\xc0\xa8\x1e\x00\x01\x1c\x83\xc0\xa8&\x00\x02 \x04 \x01\x0d\xb8")
+	for _, in := range [][]byte{subnet, apl} {
+		if err := Wire(in); err != nil {
+			t.Fatalf("Wire(%x) = %v", in, err)
+		}
+	}
+
+	ecs := func(addr net.IP) *dns.Msg {
+		m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
+		m.Id = 1
+		m.SetEdns0(1232, false)
+		m.IsEdns0().Option = []dns.EDNS0{&dns.EDNS0_SUBNET{Code: dns.EDNS0SUBNET, Family: 1, SourceNetmask: 24, Address: addr.To16()}}
+		return m
+	}
+	if err := equalMsg("roundtrip", ecs(net.IPv4(198, 51, 100, 7)), ecs(net.IPv4(198, 51, 100, 0))); err != nil {
+		t.Fatalf("host bits of a client subnet are compared: %v", err)
+	}
+	wantViolation(t, equalMsg("roundtrip", ecs(net.IPv4(198, 51, 100, 7)), ecs(net.IPv4(198, 51, 101, 0))), "roundtrip", "Msg.Extra[0].OPT.Option[0].EDNS0_SUBNET.Address[14]")
+
+	aplMsg := func(ip net.IP, prefix int) *dns.Msg {
+		return &dns.Msg{Answer: []dns.RR{&dns.APL{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeAPL, Class: dns.ClassINET},
+			Prefixes: []dns.APLPrefix{{Network: net.IPNet{IP: ip.To4(), Mask: net.CIDRMask(prefix, 32)}}}}}}
+	}
+	if err := equalMsg("roundtrip", aplMsg(net.IPv4(192, 168, 30, 0), 21), aplMsg(net.IPv4(192, 168, 24, 0), 21)); err != nil {
+		t.Fatalf("APL bits past the prefix are compared: %v", err)
+	}
+	wantViolation(t, equalMsg("roundtrip", aplMsg(net.IPv4(192, 168, 30, 0), 21), aplMsg(net.IPv4(192, 168, 16, 0), 21)), "roundtrip", "Msg.Answer[0].APL.Prefixes[0].Network.IP[2]")
+	wantViolation(t, equalMsg("roundtrip", aplMsg(net.IPv4(192, 168, 24, 0), 21), aplMsg(net.IPv4(192, 168, 24, 0), 22)), "roundtrip", "Msg.Answer[0].APL.Prefixes[0].Network.Mask[2]")
+}
+
+func TestWireDedupOracle(t *testing.T) {
+	// Three answers: two duplicates (TTL 60 and 30, names in different
+	// case) and one distinct record.
+	m := new(dns.Msg).SetQuestion("example.org.", dns.TypeA)
+	a := func(name string, ttl uint32, last byte) dns.RR {
+		return &dns.A{Hdr: dns.RR_Header{Name: name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: ttl}, A: net.IPv4(192, 0, 2, last).To4()}
+	}
+	m.Answer = []dns.RR{a("example.org.", 60, 1), a("EXAMPLE.org.", 30, 1), a("example.org.", 60, 2)}
+	data := pack(t, m)
+	if err := Wire(data); err != nil {
+		t.Fatalf("Wire = %v", err)
+	}
+	swap(t, &dedup, func(rrs []dns.RR, _ map[string]dns.RR) []dns.RR { return rrs })
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer.A.Dedup")
+	dedup = func(rrs []dns.RR, _ map[string]dns.RR) []dns.RR { return rrs[1:2] }
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer[2].A.Dedup")
+	dedup = func(rrs []dns.RR, _ map[string]dns.RR) []dns.RR { return []dns.RR{rrs[0], rrs[2]} } // TTL 60 kept
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer[1].A.Dedup.Ttl")
+	dedup = func(rrs []dns.RR, _ map[string]dns.RR) []dns.RR { return []dns.RR{rrs[2], rrs[1]} } // reordered
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer.Dedup")
+	dedup = func(rrs []dns.RR, _ map[string]dns.RR) []dns.RR { return []dns.RR{dns.Copy(rrs[1]), rrs[2]} } // not the input's
+	wantViolation(t, Wire(data), "invariant", "Msg.Answer.Dedup")
 }

@@ -111,7 +111,8 @@ var tsigVerifier = func(msg []byte) error { return dns.TsigVerify(msg, tsigSecre
 // tsigMACValid recomputes the MAC of a message whose last record is a TSIG
 // from the raw bytes, following RFC 8945 section 4.3 directly (not
 // miekg/dns's tsigBuffer): the message without the TSIG, ARCOUNT minus one
-// and the TSIG's original ID, then the TSIG variables. Only the TSIG's
+// and the TSIG's original ID, then the TSIG variables, with CLASS and TTL
+// as the TSIG record carries them (see tsigDigestClasses). Only the TSIG's
 // field values come from miekg/dns's Unpack.
 func tsigMACValid(wire []byte) (bool, string) {
 	start, count, ok := lastRROffset(wire)
@@ -148,32 +149,53 @@ func tsigMACValid(wire []byte) (bool, string) {
 	msg := append([]byte(nil), wire[:start]...)
 	binary.BigEndian.PutUint16(msg[0:], t.OrigId)
 	binary.BigEndian.PutUint16(msg[10:], count-1)
-	mac := hmac.New(h, key)
-	mac.Write(msg)
-	mac.Write(canonicalWire(t.Hdr.Name))
-	mac.Write([]byte{0, 255, 0, 0, 0, 0}) // class ANY, TTL 0
-	mac.Write(canonicalWire(t.Algorithm))
-	var v [10]byte
-	binary.BigEndian.PutUint16(v[0:], uint16(t.TimeSigned>>32))
-	binary.BigEndian.PutUint32(v[2:], uint32(t.TimeSigned))
-	binary.BigEndian.PutUint16(v[6:], t.Fudge)
-	binary.BigEndian.PutUint16(v[8:], t.Error)
-	mac.Write(v[:])
 	other, err := hex.DecodeString(t.OtherData)
 	if err != nil {
 		return false, "other data: " + err.Error()
 	}
-	mac.Write([]byte{byte(t.OtherLen >> 8), byte(t.OtherLen)})
-	mac.Write(other)
-	want := mac.Sum(nil)
 	got, err := hex.DecodeString(t.MAC)
 	if err != nil {
 		return false, "MAC: " + err.Error()
 	}
-	if !hmac.Equal(want, got) {
-		return false, "MAC " + hex.EncodeToString(want) + " expected, message carries " + t.MAC
+	var want []byte
+	for _, class := range tsigDigestClasses(t.Hdr.Class) {
+		mac := hmac.New(h, key)
+		mac.Write(msg)
+		mac.Write(canonicalWire(t.Hdr.Name))
+		var ct [6]byte
+		binary.BigEndian.PutUint16(ct[0:], class)
+		binary.BigEndian.PutUint32(ct[2:], t.Hdr.Ttl)
+		mac.Write(ct[:])
+		mac.Write(canonicalWire(t.Algorithm))
+		var v [10]byte
+		binary.BigEndian.PutUint16(v[0:], uint16(t.TimeSigned>>32))
+		binary.BigEndian.PutUint32(v[2:], uint32(t.TimeSigned))
+		binary.BigEndian.PutUint16(v[6:], t.Fudge)
+		binary.BigEndian.PutUint16(v[8:], t.Error)
+		mac.Write(v[:])
+		mac.Write([]byte{byte(t.OtherLen >> 8), byte(t.OtherLen)})
+		mac.Write(other)
+		if want = mac.Sum(nil); hmac.Equal(want, got) {
+			return true, ""
+		}
 	}
-	return true, ""
+	return false, "MAC " + hex.EncodeToString(want) + " expected, message carries " + t.MAC
+}
+
+// tsigDigestClasses is the CLASS the TSIG variables may carry (RFC 8945
+// section 4.3.3) for a TSIG record of class c. The variables are the TSIG
+// record's own fields, so CLASS and TTL are digested as the record carries
+// them: "MUST be ANY" and "MUST be 0" (section 4.2) bind the signer that
+// writes the record, not the digest, and a verifier recomputes the MAC from
+// the record it received. A record whose class breaks the MUST is also
+// accepted with CLASS ANY digested, which is what miekg/dns's signer and
+// verifier both do (tsigBuffer writes ClassANY); the TTL has no such
+// alternative, since the MAC must cover the TTL that travels.
+func tsigDigestClasses(c uint16) []uint16 {
+	if c == dns.ClassANY {
+		return []uint16{dns.ClassANY}
+	}
+	return []uint16{c, dns.ClassANY}
 }
 
 // canonicalWire is name in lower-case uncompressed wire form.

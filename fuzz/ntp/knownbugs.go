@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/facebook/time/ntp/control"
-	"github.com/facebook/time/ntp/protocol"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
@@ -41,31 +40,4 @@ func tolerateAssocCount(msg *control.NTPControlMsg, fragmented bool) bool {
 // tolerated only when that is the sole reason the response is invalid.
 func tolerateCriticalUnknown(why string) bool {
 	return !harness.Strict() && strings.HasPrefix(why, criticalUnknown)
-}
-
-// tolerateMACFraming covers two documented ambiguities of facebook/time's
-// trailer split (protocol.splitTrailer), not crashes. It follows the NTS
-// profile (RFC 8915 5.1: extension fields of 4 octets and up) where RFC 7822
-// 7.5.1.4 requires 16 octets and up, plus 28 for the last field of a
-// MAC-less packet, precisely so that fields and a MAC cannot be confused:
-//   - a MAC whose key identifier's low 16 bits frame its own octets as
-//     extension fields is read as fields;
-//   - fields plus a MAC adding up to 4, 20 or 24 octets are read whole as
-//     one MAC (for example a 4-octet field and an MD5 MAC read as SHA-1).
-//
-// Either way the packet does not round-trip; the first input is kept in
-// crashers/fuzz-ntp.FuzzNTPStructured/41909882640a. Tolerated only when
-// a MAC was appended and one of the two shapes holds.
-func tolerateMACFraming(efs []protocol.ExtensionField, mac []byte) bool {
-	if mac == nil || harness.Strict() {
-		return false
-	}
-	if _, err := protocol.ParseExtensionFields(mac); err == nil {
-		return true
-	}
-	n := len(mac)
-	for _, ef := range efs {
-		n += ef.EncodedSize()
-	}
-	return len(efs) > 0 && (n == 4 || n == 20 || n == 24)
 }

@@ -7,17 +7,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusimport"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/curate"
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // corpusCmd manages the seed corpora under corpus/: import, merge,
@@ -111,11 +111,8 @@ func moduleCorpus(dir string) (string, string, error) {
 
 // workDir is the work directory a verb uses: the -workdir flag, resolved
 // against the CLI's directory, or .fuzzrun at the module root.
-func workDir(cli *CLI, root, flag string) *run.WorkDir {
-	if p := cliPath(cli, flag); p != "" {
-		return &run.WorkDir{Root: p}
-	}
-	return &run.WorkDir{Root: filepath.Join(root, run.DirName)}
+func workDir(cli *CLI, root, flag string) *workdir.Dir {
+	return workdir.At(root, cliPath(cli, flag))
 }
 
 // path resolves a path given on the command line against the CLI's
@@ -156,7 +153,7 @@ func corpusImport(ctx context.Context, cli *CLI, args []string) error {
 	for i, p := range fs.Args() {
 		paths[i] = cliPath(cli, p)
 	}
-	res, err := corpus.Import(ctx, paths, corpus.ImportOptions{Root: root, Format: *format})
+	res, err := corpusimport.Import(ctx, paths, corpusimport.Options{Root: root, Format: *format})
 	if err != nil {
 		return err
 	}
@@ -233,8 +230,8 @@ func corpusMerge(ctx context.Context, cli *CLI, args []string) error {
 	wd := workDir(cli, root, *workdir)
 	// A running fuzzrun writes this work corpus; merging mid-run would
 	// quarantine files being written.
-	if _, err := os.Stat(wd.Root); err == nil {
-		lock, err := run.Acquire(wd.LockPath())
+	if wd.Exists() {
+		lock, err := wd.Lock()
 		if err != nil {
 			return err
 		}

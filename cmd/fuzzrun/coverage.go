@@ -12,8 +12,8 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // coverageCmd reports the statement coverage a target's whole corpus
@@ -97,7 +97,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	return tw.Flush()
 }
 
-func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd *run.WorkDir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
+func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd *workdir.Dir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
 	var inputs [][]byte
 	for _, dir := range []string{filepath.Join(t.AbsDir(root), "testdata", "fuzz", t.Name), wd.CorpusDir(t)} {
 		entries, problems, err := corpus.ReadEntries(dir, true, "")

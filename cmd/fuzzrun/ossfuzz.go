@@ -11,6 +11,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/ossfuzz"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
@@ -222,7 +223,7 @@ func (c *ossFuzzCmd) runToGo(cli *CLI) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.toGo, err)
 	}
-	gofile := corpus.FormatGoFile(arg)
+	gofile := corpusfile.Encode(arg)
 	dest := c.out
 	if c.fuzzer != "" {
 		_, _, fuzzers, _, err := c.load(cli)
@@ -255,8 +256,8 @@ func (c *ossFuzzCmd) runToLibFuzzer(cli *CLI) error {
 		return err
 	}
 	arg := data
-	if corpus.IsGoFile(data) {
-		if arg, err = corpus.ParseGoFile(data); err != nil {
+	if corpusfile.Is(data) {
+		if arg, err = corpusfile.Decode(data); err != nil {
 			return fmt.Errorf("%s: %w", c.toLibFuzz, err)
 		}
 	}

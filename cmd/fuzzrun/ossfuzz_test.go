@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/ossfuzz"
 )
 
@@ -85,7 +85,7 @@ func TestOSSFuzzConvert(t *testing.T) {
 	dir := t.TempDir()
 	payload := []byte("\x00\x01 a DHCP-ish packet")
 	gofile := filepath.Join(dir, "seed")
-	if err := os.WriteFile(gofile, corpus.FormatGoFile(payload), 0o644); err != nil {
+	if err := os.WriteFile(gofile, corpusfile.Encode(payload), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	enc := filepath.Join(dir, "testcase")
@@ -101,7 +101,7 @@ func TestOSSFuzzConvert(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("-to-go: exit %d: %s", code, out)
 	}
-	if got, err := corpus.ParseGoFile([]byte(out)); err != nil || !bytes.Equal(got, payload) {
+	if got, err := corpusfile.Decode([]byte(out)); err != nil || !bytes.Equal(got, payload) {
 		t.Errorf("round trip gave %q, %v; want %q", got, err, payload)
 	}
 	short := filepath.Join(dir, "short")

@@ -16,6 +16,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
 	"github.com/daemonfuzz/daemonfuzz/internal/run"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // runCmd fuzzes many targets under a time budget on all cores.
@@ -75,10 +76,10 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if len(targets) == 0 {
 		return fmt.Errorf("no fuzz targets in %s (a target is func FuzzXxx(f *testing.F) in a _test.go file)", root)
 	}
-	workdir := workDir(cli, root, c.workdir).Root
+	wdRoot := workDir(cli, root, c.workdir).Root
 	sink := storeSink{store: crashstore.Open(root), root: root}
 	r, err := run.New(run.Options{
-		ModuleRoot: root, WorkDir: workdir, Targets: targets,
+		ModuleRoot: root, WorkDir: wdRoot, Targets: targets,
 		Jobs: c.jobs, Parallel: c.parallel, Total: c.total, PerTarget: c.perTarget,
 		MinimizeTime: c.minimize, HangTimeout: c.hang, MemLimitMB: c.memMB,
 		OnCrash: sink.record,
@@ -102,7 +103,7 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	}
 	var failed []string
 	for _, t := range sum.Targets {
-		if t.Status == run.StatusFailed {
+		if t.Status == workdir.StatusFailed {
 			failed = append(failed, t.ID)
 		}
 	}
@@ -112,7 +113,7 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	case len(sum.Crashes) > 0:
 		return &findingsError{fmt.Sprintf("%d crashes found; see the crash store (%s) and run 'fuzzrun triage'", len(sum.Crashes), crashstore.DirName)}
 	case sum.Interrupted:
-		return fmt.Errorf("interrupted; every input found so far is kept in %s and the next run resumes from it", workdir)
+		return fmt.Errorf("interrupted; every input found so far is kept in %s and the next run resumes from it", wdRoot)
 	}
 	return nil
 }
@@ -137,7 +138,7 @@ type storeSink struct {
 	root  string
 }
 
-func (s storeSink) record(c engine.Crash) (run.CrashRef, error) {
+func (s storeSink) record(c engine.Crash) (workdir.CrashRef, error) {
 	input := c.Input
 	if input == nil {
 		// A target of another shape than func(*testing.T, []byte): keep
@@ -150,9 +151,9 @@ func (s storeSink) record(c engine.Crash) (run.CrashRef, error) {
 		Source: "fuzzrun run", Seen: c.Seen,
 	})
 	if err != nil {
-		return run.CrashRef{}, err
+		return workdir.CrashRef{}, err
 	}
-	ref := run.CrashRef{Path: e.Path, New: isNew}
+	ref := workdir.CrashRef{Path: e.Path, New: isNew}
 	if rel, err := filepath.Rel(s.root, e.Path); err == nil {
 		ref.Path = rel
 	}

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 )
 
 // Entry is one input of a corpus directory, decoded.
@@ -70,7 +70,7 @@ func ReadEntries(dir string, goFormat bool, quarantine string) ([]Entry, []Probl
 
 func checkEntry(name string, data []byte, goFormat bool) ([]byte, error) {
 	if goFormat {
-		return ParseGoFile(data)
+		return corpusfile.Decode(data)
 	}
 	if contentName.MatchString(name) && Name(data) != name {
 		return nil, fmt.Errorf("content does not match its name (its hash is %s)", Name(data))
@@ -78,23 +78,18 @@ func checkEntry(name string, data []byte, goFormat bool) ([]byte, error) {
 	return data, nil
 }
 
-// quarantineEntry moves path into dir beside a .why file holding err. A
-// file that cannot be moved is reported where it is.
+// quarantineEntry moves path into dir (corpusfile.Quarantine). A file that
+// cannot be moved is reported where it is.
 func quarantineEntry(path string, cause error, dir string) Problem {
 	p := Problem{Path: path, Err: cause.Error()}
 	if dir == "" {
 		return p
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dest, err := corpusfile.Quarantine(path, dir, cause)
+	if err != nil {
 		p.Err += "; not quarantined: " + err.Error()
 		return p
 	}
-	dest := filepath.Join(dir, filepath.Base(path))
-	if err := os.Rename(path, dest); err != nil {
-		p.Err += "; not quarantined: " + err.Error()
-		return p
-	}
-	_ = atomicfile.Write(dest+".why", []byte(cause.Error()+"\n"), 0o644)
 	p.Quarantined = dest
 	return p
 }

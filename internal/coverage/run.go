@@ -18,7 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 )
 
 // Status is how the target ended on one input.
@@ -244,7 +244,7 @@ func (b *Binary) scratch(inputs [][]byte, lo, hi int, seeds bool) (string, error
 		return fail(err)
 	}
 	for i := lo; i < hi; i++ {
-		if err := os.WriteFile(filepath.Join(fuzzDir, inputName(i)), corpus.FormatGoFile(inputs[i]), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(fuzzDir, inputName(i)), corpusfile.Encode(inputs[i]), 0o644); err != nil {
 			return fail(err)
 		}
 	}

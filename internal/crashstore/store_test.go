@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 )
 
 // Outputs of the same index-out-of-range bug from two inputs (different
@@ -225,5 +226,13 @@ func TestTargetKey(t *testing.T) {
 		if got := TargetKey(tc[0], tc[1]); got != tc[2] {
 			t.Errorf("TargetKey(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
 		}
+	}
+}
+
+// The fuzz targets find the list through signature.SuppressionsPath, which
+// cannot import this package: the two spellings must agree.
+func TestSuppressionsPathAgrees(t *testing.T) {
+	if got := DirName + "/" + SuppressionsFile; got != signature.SuppressionsPath {
+		t.Errorf("store keeps %s, targets read %s", got, signature.SuppressionsPath)
 	}
 }

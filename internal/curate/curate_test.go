@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 )
 
@@ -99,7 +100,7 @@ func TestMergeToy(t *testing.T) {
 	seed(t, d, "ab")
 	work := t.TempDir()
 	for name, in := range map[string]string{"w1": "ab", "w2": "ax", "w3": "ccc", "w4": "cccc", "w5": "!!", "w6": "ax"} {
-		if err := os.WriteFile(filepath.Join(work, name), corpus.FormatGoFile([]byte(in)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(work, name), corpusfile.Encode([]byte(in)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 )
 
 // Crash is one failing input found by fuzzing, moved out of the package's
@@ -60,7 +60,7 @@ func collectCrash(ctx context.Context, opts FuzzOptions, dir string, st *outputS
 		GoFile: goFile, File: filepath.Base(path), Output: st.failure, Kind: kind,
 		Seen: time.Now().UTC(),
 	}
-	if in, err := corpus.ParseGoFile(goFile); err == nil {
+	if in, err := corpusfile.Decode(goFile); err == nil {
 		c.Input = in
 	}
 	if len(c.Output) == 0 {

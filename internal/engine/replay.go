@@ -16,6 +16,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -59,7 +60,7 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayResult, error) {
 	cleanStale(fuzzDir)
 	data := opts.GoFile
 	if data == nil {
-		data = corpus.FormatGoFile(opts.Input)
+		data = corpusfile.Encode(opts.Input)
 	}
 	bin := opts.Binary
 	if bin == "" {

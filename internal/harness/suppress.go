@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 )
 
@@ -50,7 +49,7 @@ func loadSuppressions() {
 		if err != nil {
 			return
 		}
-		path, err := crashstore.FindSuppressions(wd)
+		path, err := signature.FindSuppressions(wd)
 		if err != nil {
 			return
 		}
@@ -59,7 +58,7 @@ func loadSuppressions() {
 			return
 		}
 		if err == nil {
-			suppressed, err = crashstore.ParseSuppressions(path, data)
+			suppressed, err = signature.ParseSuppressions(path, data)
 		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "daemonfuzz: ignoring the suppression list: %v\n", err)

@@ -10,7 +10,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // Chart sizes: two charts side by side fit a laptop screen.
@@ -24,30 +24,23 @@ const (
 type series struct {
 	name  string
 	color color.Color
-	value func(run.StatPoint) (float64, bool)
+	value func(workdir.StatPoint) (float64, bool)
 }
 
 var (
 	blue   = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
 	orange = color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}
-	green  = color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}
 )
 
 var (
-	corpusSeries = series{"corpus entries", blue, func(p run.StatPoint) (float64, bool) { return float64(p.Corpus), true }}
-	coverSeries  = series{"statement coverage %", green, func(p run.StatPoint) (float64, bool) {
-		if p.Coverage == nil {
-			return 0, false
-		}
-		return *p.Coverage, true
-	}}
-	rateSeries = series{"execs/sec", orange, func(p run.StatPoint) (float64, bool) { return p.ExecsPerSec, true }}
+	corpusSeries = series{"corpus entries", blue, func(p workdir.StatPoint) (float64, bool) { return float64(p.Corpus), true }}
+	rateSeries   = series{"execs/sec", orange, func(p workdir.StatPoint) (float64, bool) { return p.ExecsPerSec, true }}
 )
 
 // chartSVG draws points as a line chart with a marker at every data point and
 // returns the SVG element to inline in the page, or "" when no point has a
 // value for any of the series.
-func chartSVG(title, ylabel string, points []run.StatPoint, lines ...series) (template.HTML, error) {
+func chartSVG(title, ylabel string, points []workdir.StatPoint, lines ...series) (template.HTML, error) {
 	if len(points) == 0 {
 		return "", nil
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // Options says where Collect finds its data. The zero value of each field
@@ -44,10 +44,10 @@ type TargetView struct {
 	ID        string // pkgdir/FuzzXxx
 	Points    int
 	Runs      int
-	Last      run.StatPoint
+	Last      workdir.StatPoint
 	Plateau   Plateau
 	Plateaued bool
-	Growth    string // inline SVG: corpus (and coverage) over time
+	Growth    string // inline SVG: corpus over time
 	Rate      string // inline SVG: execs/sec over time
 }
 
@@ -74,9 +74,7 @@ type CoverageRow struct {
 // Collect gathers a Page. Unreadable pieces become Notes, not errors: the
 // page shows what could be read and says what could not.
 func Collect(opts Options) (*Page, error) {
-	if opts.WorkDir == "" {
-		opts.WorkDir = filepath.Join(opts.ModuleRoot, run.DirName)
-	}
+	wd := workdir.At(opts.ModuleRoot, opts.WorkDir)
 	if opts.Plateau == 0 {
 		opts.Plateau = DefaultPlateau
 	}
@@ -85,11 +83,11 @@ func Collect(opts Options) (*Page, error) {
 		now = opts.Now
 	}
 	page := &Page{Generated: now().UTC(), Module: moduleName(opts.ModuleRoot), Plateau: opts.Plateau}
-	if err := page.collectStats(filepath.Join(opts.WorkDir, "stats")); err != nil {
+	if err := page.collectStats(wd.StatsRoot()); err != nil {
 		return nil, err
 	}
 	page.collectCrashes(crashstore.Open(opts.ModuleRoot))
-	if err := page.collectCoverage((&run.WorkDir{Root: opts.WorkDir}).CoverageRoot()); err != nil {
+	if err := page.collectCoverage(wd.CoverageRoot()); err != nil {
 		return nil, err
 	}
 	return page, nil
@@ -100,12 +98,12 @@ func (p *Page) note(format string, args ...any) {
 }
 
 func (p *Page) collectStats(dir string) error {
-	files, err := findFiles(dir, ".jsonl")
+	files, err := findFiles(dir, workdir.StatsSuffix)
 	if err != nil {
 		return err
 	}
 	for _, f := range files {
-		points, skipped, err := ReadSeries(f.path)
+		points, skipped, err := workdir.ReadSeries(f.path)
 		for _, s := range skipped {
 			p.note("%s", s)
 		}
@@ -120,11 +118,7 @@ func (p *Page) collectStats(dir string) error {
 		v := TargetView{ID: f.key, Points: len(points), Runs: countRuns(points), Last: points[len(points)-1]}
 		v.Plateau = FindPlateau(points)
 		v.Plateaued = v.Plateau.Idle >= p.Plateau
-		growth := []series{corpusSeries}
-		if hasCoverage(points) {
-			growth = append(growth, coverSeries)
-		}
-		g, err := chartSVG(f.key+": corpus growth", "count / %", points, growth...)
+		g, err := chartSVG(f.key+": corpus growth", "count / %", points, corpusSeries)
 		if err != nil {
 			return err
 		}
@@ -138,21 +132,12 @@ func (p *Page) collectStats(dir string) error {
 	return nil
 }
 
-func countRuns(points []run.StatPoint) int {
+func countRuns(points []workdir.StatPoint) int {
 	runs := map[time.Time]bool{}
 	for _, pt := range points {
 		runs[pt.Run] = true
 	}
 	return len(runs)
-}
-
-func hasCoverage(points []run.StatPoint) bool {
-	for _, pt := range points {
-		if pt.Coverage != nil {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *Page) collectCrashes(store *crashstore.Store) {

@@ -1,65 +1,28 @@
 package htmlreport
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/run"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
-
-func TestReadSeriesKeepsPointsAroundBadLines(t *testing.T) {
-	text := `{"time":"2026-11-29T10:00:00Z","run":"2026-11-29T10:00:00Z","elapsed":3,"execs":100,"corpus":5}
-not json at all
-{"time":"2026-11-29T10:00:03Z","run":"2026-11-29T10:00:00Z","elapsed":6,"execs":300,"corpus":6}
-{"time":"2026-11-29T10:00:06Z","run":"2026-11-29T10:0`
-	path := filepath.Join(t.TempDir(), "FuzzX.jsonl")
-	os.WriteFile(path, []byte(text), 0o644)
-	points, skipped, err := ReadSeries(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(points) != 2 || points[1].Execs != 300 {
-		t.Fatalf("points = %+v, want the two whole lines", points)
-	}
-	if len(skipped) != 2 || skipped[0].Line != 2 || skipped[1].Line != 4 {
-		t.Fatalf("skipped = %v, want lines 2 and 4", skipped)
-	}
-	if s := skipped[1].String(); !strings.Contains(s, path+":4") {
-		t.Errorf("skip note %q does not name the file and line", s)
-	}
-}
-
-func TestReadSeriesOverlongLine(t *testing.T) {
-	long := `{"time":"2026-11-29T10:00:00Z","x":"` + strings.Repeat("a", maxLine) + `"}`
-	good := `{"time":"2026-11-29T10:00:03Z","execs":7}`
-	points, skipped, err := readSeries("s", strings.NewReader(long+"\n"+good+"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(points) != 1 || points[0].Execs != 7 || len(skipped) != 1 || skipped[0].Line != 1 {
-		t.Fatalf("points %+v skipped %v", points, skipped)
-	}
-}
 
 func TestFindPlateau(t *testing.T) {
 	t0 := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	r1, r2 := t0, t0.Add(time.Hour)
-	pt := func(r time.Time, min int, newIn, corpus int) run.StatPoint {
-		return run.StatPoint{Time: t0.Add(time.Duration(min) * time.Minute), Run: r, New: newIn, Corpus: corpus}
+	pt := func(r time.Time, min int, newIn, corpus int) workdir.StatPoint {
+		return workdir.StatPoint{Time: t0.Add(time.Duration(min) * time.Minute), Run: r, New: newIn, Corpus: corpus}
 	}
 	for _, tc := range []struct {
 		name   string
-		points []run.StatPoint
+		points []workdir.StatPoint
 		idle   time.Duration
 	}{
 		{"empty", nil, 0},
-		{"still growing", []run.StatPoint{pt(r1, 0, 0, 5), pt(r1, 1, 1, 6), pt(r1, 2, 2, 7)}, 0},
-		{"flat for 9 minutes", []run.StatPoint{pt(r1, 0, 0, 5), pt(r1, 1, 3, 8), pt(r1, 10, 3, 8)}, 9 * time.Minute},
-		{"second run found more", []run.StatPoint{pt(r1, 0, 0, 5), pt(r1, 5, 0, 5), pt(r2, 60, 0, 9), pt(r2, 70, 0, 9)}, 10 * time.Minute},
-		{"second run resumed flat", []run.StatPoint{pt(r1, 0, 0, 5), pt(r1, 5, 0, 5), pt(r2, 60, 0, 5)}, 60 * time.Minute},
+		{"still growing", []workdir.StatPoint{pt(r1, 0, 0, 5), pt(r1, 1, 1, 6), pt(r1, 2, 2, 7)}, 0},
+		{"flat for 9 minutes", []workdir.StatPoint{pt(r1, 0, 0, 5), pt(r1, 1, 3, 8), pt(r1, 10, 3, 8)}, 9 * time.Minute},
+		{"second run found more", []workdir.StatPoint{pt(r1, 0, 0, 5), pt(r1, 5, 0, 5), pt(r2, 60, 0, 9), pt(r2, 70, 0, 9)}, 10 * time.Minute},
+		{"second run resumed flat", []workdir.StatPoint{pt(r1, 0, 0, 5), pt(r1, 5, 0, 5), pt(r2, 60, 0, 5)}, 60 * time.Minute},
 	} {
 		if got := FindPlateau(tc.points).Idle; got != tc.idle {
 			t.Errorf("%s: idle %v, want %v", tc.name, got, tc.idle)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 )
 
 func TestFuzzersNames(t *testing.T) {
@@ -76,7 +77,7 @@ func TestWriteSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	regress := []byte("regression\x00")
-	write(t, filepath.Join(pkg, "testdata", "fuzz", "FuzzWire", "abc"), string(corpus.FormatGoFile(regress)))
+	write(t, filepath.Join(pkg, "testdata", "fuzz", "FuzzWire", "abc"), string(corpusfile.Encode(regress)))
 	write(t, filepath.Join(corpusRoot, "dns.dict"), "\"A\"\n")
 	f := Fuzzer{Name: "dns_FuzzWire", Target: Target{Func: "FuzzWire", Dir: pkg, Format: "dns-wire"}}
 	out := t.TempDir()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 )
 
 // MaxLen is the max_len written to every fuzzer's options: 65535 bytes, the
@@ -56,7 +57,7 @@ func Seeds(corpusRoot string, f Fuzzer) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ossfuzz: fuzzer %s: %w", f.Name, err)
 		}
-		arg, err := corpus.ParseGoFile(data)
+		arg, err := corpusfile.Decode(data)
 		if err != nil {
 			return nil, fmt.Errorf("ossfuzz: fuzzer %s: %s: %w", f.Name, path, err)
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 )
 
@@ -78,7 +78,7 @@ func Markdown(c *Crash, input []byte) []byte {
 	if len(input) > len(shown) {
 		w("... %d more bytes in crashers/%s/input\n", len(input)-len(shown), c.StoreKey())
 	}
-	w("```\n\nAs a Go fuzz corpus file (`testdata/fuzz/%s/%s`):\n\n```\n%s```\n\n", c.Target, c.ID, corpus.FormatGoFile(input))
+	w("```\n\nAs a Go fuzz corpus file (`testdata/fuzz/%s/%s`):\n\n```\n%s```\n\n", c.Target, c.ID, corpusfile.Encode(input))
 	if len(c.Stack) > 0 {
 		w("## Stack\n\n```\n%s```\n\n", signature.FormatStack(c.Stack))
 	}

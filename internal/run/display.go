@@ -8,6 +8,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // Display shows a run's progress. The Runner calls it from several
@@ -201,7 +203,7 @@ func (d *PlainDisplay) Event(msg string) {
 func (d *PlainDisplay) Close(Snapshot) {}
 
 // WriteTable renders a finished run's summary as a text table.
-func WriteTable(w io.Writer, s *Summary) {
+func WriteTable(w io.Writer, s *workdir.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "TARGET\tSTATUS\tFUZZED\tEXECS\tEXECS/S\tNEW\tCORPUS\tCRASHES\t")
 	for _, t := range s.Targets {
@@ -210,7 +212,7 @@ func WriteTable(w io.Writer, s *Summary) {
 	tw.Flush()
 	notRun := 0
 	for _, t := range s.Targets {
-		if t.Status == StatusNotRun {
+		if t.Status == workdir.StatusNotRun {
 			notRun++
 		}
 	}
@@ -241,14 +243,14 @@ func WriteTable(w io.Writer, s *Summary) {
 }
 
 type crashGroup struct {
-	CrashRef
+	workdir.CrashRef
 	count int
 }
 
 // groupCrashes merges the crashes a run filed under one store entry (a
 // target restarted after a crash often finds the same bug again), in the
 // order first found; a group is new if its first filing was.
-func groupCrashes(cs []CrashRef) []crashGroup {
+func groupCrashes(cs []workdir.CrashRef) []crashGroup {
 	var out []crashGroup
 	index := make(map[string]int)
 	for _, c := range cs {

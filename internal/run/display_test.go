@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 func TestWriteStatusKeepsRunningRowsOnSmallScreens(t *testing.T) {
@@ -55,13 +57,13 @@ func TestPlainDisplayThrottles(t *testing.T) {
 }
 
 func TestWriteTable(t *testing.T) {
-	s := &Summary{
-		Targets: []TargetSummary{
-			{ID: "a:FuzzA", Status: StatusCrashed, Execs: 10, Crashes: 2},
-			{ID: "a:FuzzB", Status: StatusNotRun},
-			{ID: "a:FuzzC", Status: StatusFailed, Error: "seed fails\nmore detail"},
+	s := &workdir.Summary{
+		Targets: []workdir.TargetSummary{
+			{ID: "a:FuzzA", Status: workdir.StatusCrashed, Execs: 10, Crashes: 2},
+			{ID: "a:FuzzB", Status: workdir.StatusNotRun},
+			{ID: "a:FuzzC", Status: workdir.StatusFailed, Error: "seed fails\nmore detail"},
 		},
-		Crashes: []CrashRef{
+		Crashes: []workdir.CrashRef{
 			{Target: "a:FuzzA", Path: "crashers/a.FuzzA/1", New: true, Title: "boom"},
 			{Target: "a:FuzzA", Path: "crashers/a.FuzzA/1", Title: "boom"},
 		},

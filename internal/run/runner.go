@@ -14,6 +14,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
 	"github.com/daemonfuzz/daemonfuzz/internal/schedule"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // MaxCrashesPerTarget retires a target that crashed this often in one run:
@@ -40,22 +41,22 @@ type Options struct {
 	// OnCrash files a crash (the crash store) and says where it went. It is
 	// called from the target's worker goroutine and must be safe for
 	// concurrent use.
-	OnCrash func(engine.Crash) (CrashRef, error)
+	OnCrash func(engine.Crash) (workdir.CrashRef, error)
 	Display Display // progress; nil shows nothing
 }
 
 // Runner runs one fuzzing session.
 type Runner struct {
 	opts    Options
-	wd      *WorkDir
+	wd      *workdir.Dir
 	disp    Display
 	started time.Time
 	clock   time.Time // when fuzzing began, after the builds; guarded by mu
 
 	mu      sync.Mutex
 	states  []*targetState
-	crashes []CrashRef
-	summary Summary
+	crashes []workdir.CrashRef
+	summary workdir.Summary
 }
 
 // targetState is one target's live state; guarded by Runner.mu.
@@ -64,10 +65,10 @@ type targetState struct {
 	bin    string
 	sched  schedule.Target
 	phase  string // what the target is doing now, for the display
-	stats  *StatsWriter
-	sum    TargetSummary
-	base   StatPoint // counters at the start of the current process
-	last   StatPoint
+	stats  *workdir.StatsWriter
+	sum    workdir.TargetSummary
+	base   workdir.StatPoint // counters at the start of the current process
+	last   workdir.StatPoint
 	sliceD time.Duration // current slice length
 	began  time.Time     // current slice's start
 	proc   time.Time     // current process's start
@@ -83,7 +84,7 @@ func New(opts Options) (*Runner, error) {
 		return nil, errors.New("set exactly one of a total time budget and a per-target one")
 	}
 	if opts.WorkDir == "" {
-		opts.WorkDir = opts.ModuleRoot + string(os.PathSeparator) + DirName
+		opts.WorkDir = workdir.Path(opts.ModuleRoot, "")
 	}
 	opts.Jobs = max(opts.Jobs, 1)
 	if opts.Parallel <= 0 {
@@ -100,27 +101,27 @@ func New(opts Options) (*Runner, error) {
 // summary (also written to summary.json). The error is for a run that could
 // not start (a locked work directory); per-target failures are in the
 // summary.
-func (r *Runner) Run(ctx context.Context) (*Summary, error) {
-	wd, err := OpenWorkDir(r.opts.WorkDir)
+func (r *Runner) Run(ctx context.Context) (*workdir.Summary, error) {
+	wd, err := workdir.Open(r.opts.WorkDir)
 	if err != nil {
 		return nil, err
 	}
 	r.wd = wd
-	lock, err := Acquire(wd.LockPath())
+	lock, err := wd.Lock()
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
 
 	r.started = time.Now().UTC()
-	r.summary = Summary{
-		Version: SummaryVersion, Module: r.opts.ModuleRoot, WorkDir: wd.Root, Started: r.started,
-		Budget: Duration(r.opts.Total), PerTarget: Duration(r.opts.PerTarget),
+	r.summary = workdir.Summary{
+		Version: workdir.SummaryVersion, Module: r.opts.ModuleRoot, WorkDir: wd.Root, Started: r.started,
+		Budget: workdir.Duration(r.opts.Total), PerTarget: workdir.Duration(r.opts.PerTarget),
 		Jobs: r.opts.Jobs, Parallel: r.opts.Parallel,
 	}
 	for _, t := range r.opts.Targets {
 		st := &targetState{t: t, phase: "queued", sched: schedule.Target{Budget: r.opts.PerTarget}}
-		st.sum = TargetSummary{ID: t.ID(), Name: t.Name, Package: t.ImportPath, Dir: t.Dir, Format: t.Format, Status: StatusNotRun}
+		st.sum = workdir.TargetSummary{ID: t.ID(), Name: t.Name, Package: t.ImportPath, Dir: t.Dir, Format: t.Format, Status: workdir.StatusNotRun}
 		r.states = append(r.states, st)
 	}
 	defer r.closeStats()
@@ -156,7 +157,7 @@ func (r *Runner) prepare(ctx context.Context) {
 			st.bin, st.phase = bins[dir], "queued"
 		}
 		r.mu.Unlock()
-		q, err := Quarantine(r.wd.CorpusDir(st.t), r.wd.QuarantineDir(st.t))
+		q, err := r.wd.QuarantineCorpus(st.t)
 		for _, e := range q {
 			r.disp.Event(fmt.Sprintf("%s: corpus entry %s is unusable (%v); moved to %s", st.t.ID(), e.From, e.Reason, e.To))
 			st.sum.Quarantined = append(st.sum.Quarantined, e.To)
@@ -171,8 +172,8 @@ func (r *Runner) prepare(ctx context.Context) {
 func (r *Runner) retire(st *targetState, err error) {
 	st.sched.Done = true
 	st.phase = "failed"
-	if st.sum.Status != StatusCrashed {
-		st.sum.Status = StatusFailed
+	if st.sum.Status != workdir.StatusCrashed {
+		st.sum.Status = workdir.StatusFailed
 	}
 	st.sum.Error = err.Error()
 	r.disp.Event(fmt.Sprintf("%s: not fuzzed further: %v", st.t.ID(), err))
@@ -283,17 +284,17 @@ func (r *Runner) slice(ctx context.Context, st *targetState, d time.Duration) {
 		res, err := r.fuzzOnce(ctx, st, left)
 		r.mu.Lock()
 		st.sched.Fuzzed += time.Since(started)
-		st.sum.Fuzzed = Duration(st.sched.Fuzzed)
+		st.sum.Fuzzed = workdir.Duration(st.sched.Fuzzed)
 		newInSlice += res.New
 		if err != nil {
 			r.retire(st, err)
 		}
 		retired := st.sched.Done
-		if res.Crash == nil && !retired && !res.Interrupted && st.sum.Status == StatusNotRun {
-			st.sum.Status = StatusOK
+		if res.Crash == nil && !retired && !res.Interrupted && st.sum.Status == workdir.StatusNotRun {
+			st.sum.Status = workdir.StatusOK
 		}
-		if res.Interrupted && st.sum.Status == StatusNotRun {
-			st.sum.Status = StatusInterrupted
+		if res.Interrupted && st.sum.Status == workdir.StatusNotRun {
+			st.sum.Status = workdir.StatusInterrupted
 		}
 		r.mu.Unlock()
 		if res.Crash == nil || retired {
@@ -353,7 +354,7 @@ func (r *Runner) onEvent(st *targetState, e engine.Event) {
 		// Go prints whole seconds from its own start; the runner's clock
 		// from the end of the baseline pass is finer, and matters for the
 		// many short processes of a target restarted after crashes.
-		p := StatPoint{
+		p := workdir.StatPoint{
 			Time: time.Now().UTC(), Run: r.started,
 			Elapsed:     st.base.Elapsed + time.Since(st.fuzzAt).Seconds(),
 			Execs:       st.base.Execs + e.Execs,
@@ -383,9 +384,9 @@ func (r *Runner) updateRate(st *targetState) {
 }
 
 // appendStat writes p to st's time series. Caller holds r.mu.
-func (r *Runner) appendStat(st *targetState, p StatPoint) error {
+func (r *Runner) appendStat(st *targetState, p workdir.StatPoint) error {
 	if st.stats == nil {
-		w, err := OpenStats(r.wd.StatsPath(st.t))
+		w, err := workdir.OpenStats(r.wd.StatsPath(st.t))
 		if err != nil {
 			return err
 		}
@@ -400,7 +401,7 @@ func (r *Runner) onCrash(st *targetState, c engine.Crash) {
 		r.unconfirmed(st, c)
 		return
 	}
-	ref := CrashRef{Target: st.t.ID(), Kind: c.Kind, Seen: c.Seen}
+	ref := workdir.CrashRef{Target: st.t.ID(), Kind: c.Kind, Seen: c.Seen}
 	if r.opts.OnCrash != nil {
 		filed, err := r.opts.OnCrash(c)
 		if err != nil {
@@ -415,7 +416,7 @@ func (r *Runner) onCrash(st *targetState, c engine.Crash) {
 	}
 	r.mu.Lock()
 	st.sum.Crashes++
-	st.sum.Status = StatusCrashed
+	st.sum.Status = workdir.StatusCrashed
 	st.last.Crashes = st.sum.Crashes
 	st.last.Time = time.Now().UTC()
 	r.crashes = append(r.crashes, ref)
@@ -475,7 +476,7 @@ func (r *Runner) snapshot() Snapshot {
 }
 
 // finish completes and writes the summary.
-func (r *Runner) finish(ctx context.Context) *Summary {
+func (r *Runner) finish(ctx context.Context) *workdir.Summary {
 	r.mu.Lock()
 	r.summary.Interrupted = ctx.Err() != nil
 	r.summary.RunnerCPU = selfCPU()
@@ -497,7 +498,7 @@ func (r *Runner) writeSummary(final bool) error {
 		ts.Corpus = countFiles(r.wd.CorpusDir(st.t))
 		r.summary.Targets = append(r.summary.Targets, ts)
 	}
-	r.summary.Crashes = append([]CrashRef{}, r.crashes...)
+	r.summary.Crashes = append([]workdir.CrashRef{}, r.crashes...)
 	if final {
 		r.summary.Finished = time.Now().UTC()
 	}

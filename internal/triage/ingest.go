@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
@@ -37,8 +37,8 @@ func ReadInput(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if corpus.IsGoFile(data) || strings.HasPrefix(string(data), "go test fuzz") {
-		in, err := corpus.ParseGoFile(data)
+	if corpusfile.Is(data) || strings.HasPrefix(string(data), "go test fuzz") {
+		in, err := corpusfile.Decode(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: looks like a Go fuzz corpus file but does not decode: %w; fix the file, or strip its header to use the bytes raw", path, err)
 		}

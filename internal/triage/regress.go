@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 )
@@ -51,7 +51,7 @@ func (tr *Triager) regressOne(ctx context.Context, e crashstore.Entry, path stri
 	if err != nil {
 		return false, &crashstore.Error{Path: e.File(crashstore.InputFile), Err: err}
 	}
-	data := corpus.FormatGoFile(input)
+	data := corpusfile.Encode(input)
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, data):

@@ -14,7 +14,7 @@ import (
 	dnsfuzz "github.com/daemonfuzz/daemonfuzz/fuzz/dns"
 
 	"github.com/daemonfuzz/daemonfuzz/bench/dns/baseline"
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
@@ -75,7 +75,7 @@ func Inputs(name string, withSeeds bool, cacheDirs ...string) ([][]byte, error) 
 			if err != nil {
 				return nil, fmt.Errorf("replay: read %s: %w", f, err)
 			}
-			data, err := corpus.ParseGoFile(b)
+			data, err := corpusfile.Decode(b)
 			if err != nil {
 				return nil, fmt.Errorf("replay: %s: %w", f, err)
 			}

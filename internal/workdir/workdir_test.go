@@ -1,4 +1,4 @@
-package run
+package workdir
 
 import (
 	"bufio"
@@ -49,26 +49,6 @@ func TestLockStaleTakenOver(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	if pid, _ := parseLockInfo(string(data)); pid != os.Getpid() {
 		t.Errorf("lock file names pid %d, want ours", pid)
-	}
-}
-
-func TestCheckGoCorpusFile(t *testing.T) {
-	for _, tc := range []struct {
-		data string
-		ok   bool
-	}{
-		{"go test fuzz v1\n[]byte(\"\\x00ab\")\n", true},
-		{"go test fuzz v1\nstring(\"x\")\nint(-3)\nbool(true)\nfloat64(1.5)\nrune('a')\n", true},
-		{"go test fuzz v1\nfloat64(math.Float64frombits(0x7ff8000000000001))\n", true},
-		{"go test fuzz v1\n", false},
-		{"go test fuzz v2\n[]byte(\"x\")\n", false},
-		{"\x00\x01binary garbage", false},
-		{"go test fuzz v1\n[]byte(\"unterminated)\n", false},
-		{"go test fuzz v1\n[]byte(x + y)\n", false},
-	} {
-		if err := CheckGoCorpusFile([]byte(tc.data)); (err == nil) != tc.ok {
-			t.Errorf("CheckGoCorpusFile(%q) = %v, want ok %v", tc.data, err, tc.ok)
-		}
 	}
 }
 
@@ -159,8 +139,8 @@ func TestSummaryRoundTrip(t *testing.T) {
 	if !strings.Contains(string(data), `"budget": 90`) {
 		t.Errorf("budget not in seconds:\n%s", data)
 	}
-	var back Summary
-	if err := json.Unmarshal(data, &back); err != nil {
+	back, err := ReadSummary(path)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if back.Budget != s.Budget || back.Targets[0].Fuzzed != s.Targets[0].Fuzzed {
@@ -168,17 +148,28 @@ func TestSummaryRoundTrip(t *testing.T) {
 	}
 }
 
-func TestGroupCrashes(t *testing.T) {
-	now := time.Now()
-	cs := []CrashRef{
-		{Target: "a:F", Path: "crashers/a.F/1", New: true, Seen: now},
-		{Target: "a:F", Path: "crashers/a.F/1", Seen: now.Add(time.Second)},
-		{Target: "a:F", Path: "crashers/a.F/2", New: true, Seen: now},
-		{Target: "a:F", Seen: now},
-		{Target: "a:F", Seen: now.Add(time.Second)},
+func TestReadSummaryRejectsGarbage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "summary.json")
+	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	g := groupCrashes(cs)
-	if len(g) != 4 || g[0].count != 2 || !g[0].New || g[1].count != 1 {
-		t.Errorf("groups = %+v", g)
+	if _, err := ReadSummary(path); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("ReadSummary(garbage) = %v, want an error naming %s", err, path)
+	}
+}
+
+func TestPath(t *testing.T) {
+	if got := Path("/mod", ""); got != filepath.Join("/mod", DirName) {
+		t.Errorf("Path default = %s", got)
+	}
+	if got := Path("/mod", "/elsewhere"); got != "/elsewhere" {
+		t.Errorf("Path given = %s", got)
+	}
+	w := At(t.TempDir(), "")
+	if w.Exists() {
+		t.Errorf("%s exists before Open", w.Root)
+	}
+	if _, err := Open(w.Root); err != nil || !w.Exists() {
+		t.Errorf("Open: %v, exists %v", err, w.Exists())
 	}
 }

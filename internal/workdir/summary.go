@@ -1,7 +1,9 @@
-package run
+package workdir
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
@@ -76,6 +78,19 @@ func (s *Summary) Write(path string) error {
 		return err
 	}
 	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// ReadSummary reads the summary at path (Dir.SummaryPath), as Write left it.
+func ReadSummary(path string) (*Summary, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("read run summary %s: %w", path, err)
+	}
+	return &s, nil
 }
 
 // Duration is a time.Duration that reads and writes JSON as seconds.

@@ -1,4 +1,4 @@
-package run
+package workdir
 
 import (
 	"encoding/json"
@@ -15,15 +15,14 @@ import (
 // appends to the same file. Counters are cumulative within one run (Run
 // identifies it) across the target's slices.
 type StatPoint struct {
-	Time        time.Time `json:"time"`               // wall clock, UTC
-	Run         time.Time `json:"run"`                // start of the run that wrote the point
-	Elapsed     float64   `json:"elapsed"`            // seconds of fuzzing of this target in this run
-	Execs       int64     `json:"execs"`              // executions in this run
-	ExecsPerSec float64   `json:"execs_per_sec"`      // rate over the last interval, as Go reported it
-	Corpus      int       `json:"corpus"`             // seeds plus work corpus entries now
-	New         int       `json:"new"`                // new interesting inputs found in this run
-	Crashes     int       `json:"crashes"`            // crashes found in this run
-	Coverage    *float64  `json:"coverage,omitempty"` // statement coverage percent, where measured
+	Time        time.Time `json:"time"`          // wall clock, UTC
+	Run         time.Time `json:"run"`           // start of the run that wrote the point
+	Elapsed     float64   `json:"elapsed"`       // seconds of fuzzing of this target in this run
+	Execs       int64     `json:"execs"`         // executions in this run
+	ExecsPerSec float64   `json:"execs_per_sec"` // rate over the last interval, as Go reported it
+	Corpus      int       `json:"corpus"`        // seeds plus work corpus entries now
+	New         int       `json:"new"`           // new interesting inputs found in this run
+	Crashes     int       `json:"crashes"`       // crashes found in this run
 }
 
 // StatsWriter appends StatPoints to one file.

@@ -1,4 +1,9 @@
-package corpus
+// Package corpusimport adds files and network captures to the seed corpora
+// of internal/corpus: raw files, Go corpus files, directories of either, and
+// pcap/pcapng captures whose payloads internal/pcapimport routes to a format
+// by port. It sits above corpus so that corpus (which the fuzz targets link
+// for their seeds) does not link the capture reader.
+package corpusimport
 
 import (
 	"bufio"
@@ -12,6 +17,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
+	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/pcapimport"
 )
 
@@ -25,8 +32,8 @@ var CaptureFormats = []string{
 	pcapimport.FormatNTPControl, pcapimport.FormatChrony, pcapimport.FormatNTSKE,
 }
 
-// ImportOptions configure Import. Root is required.
-type ImportOptions struct {
+// Options configure Import. Root is required.
+type Options struct {
 	Root string // the corpus/ directory to add to
 	// Format is the format of raw and Go-format files. Empty: a file's
 	// parent directory names it when that is a known format (importing
@@ -43,15 +50,15 @@ type Counts struct {
 	Duplicate int `json:"duplicate"`
 }
 
-// ImportResult is what an import did.
-type ImportResult struct {
+// Result is what an import did.
+type Result struct {
 	Formats   map[string]*Counts `json:"formats"`
-	Problems  []Problem          `json:"problems,omitempty"`  // files skipped, and why
+	Problems  []corpus.Problem   `json:"problems,omitempty"`  // files skipped, and why
 	Truncated []string           `json:"truncated,omitempty"` // captures that stopped early, and where
 }
 
 // FormatNames returns the formats imported into, sorted.
-func (r *ImportResult) FormatNames() []string {
+func (r *Result) FormatNames() []string {
 	var out []string
 	for f := range r.Formats {
 		out = append(out, f)
@@ -61,10 +68,10 @@ func (r *ImportResult) FormatNames() []string {
 }
 
 type importer struct {
-	opts    ImportOptions
+	opts    Options
 	known   map[string]bool
-	batches map[string]*Batch
-	res     *ImportResult
+	batches map[string]*corpus.Batch
+	res     *Result
 }
 
 // Import adds the inputs found at paths to the corpus: each capture's routed
@@ -72,13 +79,13 @@ type importer struct {
 // directories recursively. Inputs are stored by content name, so importing
 // twice adds nothing. A file that cannot be used is reported in the result
 // and the import goes on; the error is for failures to write the corpus.
-func Import(ctx context.Context, paths []string, opts ImportOptions) (*ImportResult, error) {
-	im := &importer{opts: opts, known: map[string]bool{}, batches: map[string]*Batch{},
-		res: &ImportResult{Formats: map[string]*Counts{}}}
+func Import(ctx context.Context, paths []string, opts Options) (*Result, error) {
+	im := &importer{opts: opts, known: map[string]bool{}, batches: map[string]*corpus.Batch{},
+		res: &Result{Formats: map[string]*Counts{}}}
 	for _, f := range CaptureFormats {
 		im.known[f] = true
 	}
-	if fs, err := Formats(opts.Root); err == nil {
+	if fs, err := corpus.Formats(opts.Root); err == nil {
 		for _, f := range fs {
 			im.known[f] = true
 		}
@@ -137,7 +144,7 @@ func (im *importer) run(ctx context.Context, paths []string) error {
 }
 
 func (im *importer) problem(path string, err error) {
-	im.res.Problems = append(im.res.Problems, Problem{Path: path, Err: err.Error()})
+	im.res.Problems = append(im.res.Problems, corpus.Problem{Path: path, Err: err.Error()})
 }
 
 // file imports one file; only a failure to write the corpus is returned.
@@ -170,8 +177,8 @@ func (im *importer) file(ctx context.Context, path string) error {
 		im.problem(path, fmt.Errorf("larger than %d bytes: not a fuzz input (and not a pcap or pcapng capture)", MaxInputSize))
 		return nil
 	}
-	if IsGoFile(data) {
-		if data, err = ParseGoFile(data); err != nil {
+	if corpusfile.Is(data) {
+		if data, err = corpusfile.Decode(data); err != nil {
 			im.problem(path, fmt.Errorf("not a valid Go corpus file: %w", err))
 			return nil
 		}
@@ -186,13 +193,13 @@ func (im *importer) file(ctx context.Context, path string) error {
 		im.problem(path, errors.New("no format: not a capture, and its directory is not named after a corpus format; pass -format"))
 		return nil
 	}
-	return im.add(format, data, Provenance{Kind: KindImported, Source: path})
+	return im.add(format, data, corpus.Provenance{Kind: corpus.KindImported, Source: path})
 }
 
-func (im *importer) add(format string, data []byte, p Provenance) error {
+func (im *importer) add(format string, data []byte, p corpus.Provenance) error {
 	b := im.batches[format]
 	if b == nil {
-		b = Dir{Root: im.opts.Root, Format: format}.NewBatch()
+		b = corpus.Dir{Root: im.opts.Root, Format: format}.NewBatch()
 		im.batches[format] = b
 	}
 	c := im.res.Formats[format]
@@ -217,7 +224,7 @@ func (im *importer) add(format string, data []byte, p Provenance) error {
 func (im *importer) capture(path string, r io.Reader) error {
 	base := filepath.Base(path)
 	st, err := pcapimport.Read(r, func(p pcapimport.Payload) error {
-		return im.add(p.Format, p.Data, Provenance{Kind: KindCaptured,
+		return im.add(p.Format, p.Data, corpus.Provenance{Kind: corpus.KindCaptured,
 			Source: fmt.Sprintf("%s packet %d", base, p.Packet), Note: p.Flow})
 	})
 	var te *pcapimport.TruncatedError

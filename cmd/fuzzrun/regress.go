@@ -38,7 +38,7 @@ func (c *regressCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	tr := &triage.Triager{Store: store}
 	defer tr.Close()
 	entries, errs := selectEntries(store, args)
-	for _, r := range tr.Regress(ctx, entries, c.dryRun) {
+	for _, r := range tr.Regress(ctx, entries, c.dryRun, len(args) > 0) {
 		rel := relTo(store.ModuleRoot, r.Path)
 		switch {
 		case r.Err != nil:

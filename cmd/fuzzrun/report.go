@@ -88,7 +88,12 @@ func (c *reportCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		entries, errs := selectEntries(store, args)
 		problems = append(problems, errs...)
 		problems = append(problems, missingTargets(store, entries)...)
+		findings, err := crashstore.LoadFindings(store.ModuleRoot)
+		if err != nil {
+			problems = append(problems, err)
+		}
 		for _, e := range entries {
+			e.Crash.Finding = findings.Of(e.Crash.ID)
 			crashes = append(crashes, e.Crash)
 			in, err := e.Input()
 			if err != nil {

@@ -41,8 +41,13 @@ Triage first records every crasher left in crashers/_incoming/<FuzzXxx>/
 <file>.log), then replays each stored crasher (or the ones named, as
 <target>/<id>, an id, or a crash directory) and sets its status:
 open (the first replay reproduces its signature), flaky (a later one does),
-fixed (none of -attempts does; the dependency versions it was fixed with are
-recorded). A replay that crashes differently is stored as its own crash.
+duplicate of X (a replay fails with signature X instead; X is stored with
+this input), fixed (none of -attempts fails; the dependency versions it was
+fixed with are recorded). Replays run in strict mode: every suppression and
+every tolerance of a known bug is off (DAEMONFUZZ_NO_SUPPRESS=1). When the
+target's package changed since the crash was recorded, a passing input is
+replayed once more through the package as it was then (git history, go
+-overlay) and is fixed only if it passes there too.
 
 -suppress ID adds a signature to crashers/suppressions.txt, so fuzzing
 continues past that exact crash (use it for a known, reported bug in a
@@ -99,12 +104,15 @@ func (c *triageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t%s\n", cr.StoreKey(), r.Previous, "error", cr.Title)
 			continue
 		}
-		if cr.Status != report.StatusFixed {
+		if cr.Status == report.StatusOpen || cr.Status == report.StatusFlaky {
 			open++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.Status, cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.StatusText(), cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)
+		if cr.Triage.Harness != "" {
+			fmt.Fprintf(tw, "\t\t\t\t  replayed through the harness of commit %s too: today's target package no longer builds this input the same way\n", cr.Triage.Harness)
+		}
 		if r.Reclassified != nil {
-			fmt.Fprintf(tw, "\t\t\t\t  replays show it is %s %s\n", r.Reclassified.Crash.StoreKey(), r.Reclassified.Crash.Title)
+			fmt.Fprintf(tw, "\t\t\t\t  fails now as %s %s\n", r.Reclassified.Crash.StoreKey(), r.Reclassified.Crash.Title)
 		}
 	}
 	tw.Flush()
@@ -152,10 +160,11 @@ func (c *triageCmd) setSuppressed(cli *CLI, store *crashstore.Store) error {
 	}
 	reason := ""
 	if on {
-		e, err := store.Find(id)
+		es, err := store.Find(id)
 		if err != nil {
 			return fmt.Errorf("%w (only stored crashes can be suppressed)", err)
 		}
+		e := es[0]
 		id, reason = e.Crash.ID, e.Crash.Title
 		if e.Crash.Issue != nil {
 			reason += " " + e.Crash.Issue.URL
@@ -189,30 +198,39 @@ func selectEntries(store *crashstore.Store, args []string) ([]crashstore.Entry, 
 	}
 	var out []crashstore.Entry
 	var errs []error
+	seen := map[string]bool{}
 	for _, a := range args {
-		e, err := findEntry(store, a)
+		es, err := findEntries(store, a)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		out = append(out, e)
+		for _, e := range es {
+			if !seen[e.Path] {
+				seen[e.Path] = true
+				out = append(out, e)
+			}
+		}
 	}
 	return out, errs
 }
 
-// findEntry resolves a crash named by directory path, <target>/<id>, or id.
-func findEntry(store *crashstore.Store, arg string) (crashstore.Entry, error) {
+// findEntries resolves a crash named by directory path, <target>/<id>, or
+// an id or id prefix (every target's entry of that id).
+func findEntries(store *crashstore.Store, arg string) ([]crashstore.Entry, error) {
 	for _, p := range []string{arg, filepath.Join(store.Root, arg)} {
 		if st, err := os.Stat(filepath.Join(p, crashstore.ReportFile)); err == nil && !st.IsDir() {
-			return crashstore.Load(p)
+			e, err := crashstore.Load(p)
+			return []crashstore.Entry{e}, err
 		}
 	}
 	if strings.Contains(arg, "/") {
 		p := filepath.Join(store.Root, arg)
 		if _, err := os.Stat(p); err == nil {
-			return crashstore.Load(p) // reports what is wrong with it
+			e, err := crashstore.Load(p) // reports what is wrong with it
+			return []crashstore.Entry{e}, err
 		}
-		return crashstore.Entry{}, fmt.Errorf("no crash directory %s; 'fuzzrun report' lists the crashes", p)
+		return nil, fmt.Errorf("no crash directory %s; 'fuzzrun report' lists the crashes", p)
 	}
 	return store.Find(arg)
 }

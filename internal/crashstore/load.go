@@ -135,24 +135,49 @@ func skipName(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }
 
-// Find returns the entry whose id is id (or, when unique, starts with it),
-// optionally restricted to a target key.
-func (s *Store) Find(id string) (Entry, error) {
+// Find returns the entries whose id is id or, when every match has the
+// same id, starts with it: one bug found by several targets is one id and
+// several entries. A prefix of several ids is an *AmbiguousError listing
+// them.
+func (s *Store) Find(id string) ([]Entry, error) {
 	entries, errs := s.List()
 	var found []Entry
+	ids := map[string]bool{}
 	for _, e := range entries {
-		if e.Crash.ID == id || strings.HasPrefix(e.Crash.ID, id) {
+		if e.Crash.ID == id {
 			found = append(found, e)
 		}
 	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		if len(errs) > 0 {
-			return Entry{}, fmt.Errorf("crashstore: no crash %q in %s (and %d directories did not load: %w)", id, s.Root, len(errs), errs[0])
+	if len(found) == 0 {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Crash.ID, id) {
+				found = append(found, e)
+				ids[e.Crash.ID] = true
+			}
 		}
-		return Entry{}, fmt.Errorf("crashstore: no crash %q in %s; 'fuzzrun report' lists them", id, s.Root)
 	}
-	return Entry{}, fmt.Errorf("crashstore: %q names %d crashes (%s, %s, ...); give the target too, as <target>/<id>", id, len(found), found[0].Path, found[1].Path)
+	switch {
+	case len(ids) > 1:
+		return nil, &AmbiguousError{Prefix: id, Candidates: found}
+	case len(found) > 0:
+		return found, nil
+	case len(errs) > 0:
+		return nil, fmt.Errorf("crashstore: no crash %q in %s (and %d directories did not load: %w)", id, s.Root, len(errs), errs[0])
+	}
+	return nil, fmt.Errorf("crashstore: no crash %q in %s; 'fuzzrun report' lists them", id, s.Root)
+}
+
+// AmbiguousError is an id prefix naming several signatures.
+type AmbiguousError struct {
+	Prefix     string
+	Candidates []Entry
+}
+
+func (e *AmbiguousError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "crashstore: %q is the start of %d crash ids; give more of the id:", e.Prefix, len(e.Candidates))
+	for _, c := range e.Candidates {
+		fmt.Fprintf(&b, "\n\t%s  %s  %s", c.Crash.ID, c.Crash.TargetID(), c.Crash.Title)
+	}
+	return b.String()
 }

@@ -26,6 +26,34 @@ type Observation struct {
 	Kind   string
 	Source string    // who found it: "fuzzrun run", a file it came from
 	Seen   time.Time // when; zero means now
+	// Unconfirmed marks a hang or an oom the watchdog saw whose replay
+	// under the same deadline or memory limit did not show it (the worker
+	// was starved, or the previous input left the memory behind). Record
+	// refuses it: see ErrUnconfirmed.
+	Unconfirmed bool
+}
+
+// ErrUnconfirmed is returned by Record for an Observation whose hang or oom
+// a replay did not confirm. Nothing is stored and no reproducer replaced;
+// the caller keeps the input where it says.
+var ErrUnconfirmed = errors.New("the replay of the input did not confirm the crash")
+
+// Observe is the one way a crash, from any source (a fuzzing run, an
+// ingested file, a minimisation, a triage replay), becomes an Observation of
+// target t: the raw input, go test's output for it, the kind the replayer
+// saw itself ("" to classify from the output), who saw it and when.
+func Observe(t TargetRef, input, output []byte, kind, source string, seen time.Time) Observation {
+	return Observation{
+		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
+		Input: input, Output: output, Kind: kind, Source: source, Seen: seen,
+	}
+}
+
+// TargetRef names a fuzz test: the fields of target.Target the store keeps.
+type TargetRef struct {
+	Name       string // FuzzXxx
+	ImportPath string
+	Dir        string // package directory relative to the module root
 }
 
 // Record stores obs in the store of the module holding obs.Dir (or the
@@ -49,6 +77,9 @@ func Record(obs Observation) (Entry, bool, error) {
 func (s *Store) Record(obs Observation) (Entry, bool, error) {
 	if obs.Target == "" {
 		return Entry{}, false, errors.New("crashstore: observation without a target")
+	}
+	if obs.Unconfirmed {
+		return Entry{}, false, fmt.Errorf("crashstore: %s: %s not stored: %w", obs.Target, obs.Kind, ErrUnconfirmed)
 	}
 	c, err := signature.Parse(obs.Output, obs.Kind)
 	if err != nil {
@@ -109,9 +140,10 @@ func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (En
 		LastSeen:      obs.Seen,
 		Count:         1,
 	}
-	setSignature(rc, c)
+	s.setSignature(rc, c)
 	addSource(rc, obs.Source)
 	rc.Deps = s.deps(dir)
+	rc.Harness = s.harness(dir)
 	// Build the directory beside its final name and rename it into place,
 	// so a crash directory either is complete or does not exist.
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -149,15 +181,20 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 		rc.FirstSeen = obs.Seen
 	}
 	addSource(rc, obs.Source)
-	if rc.Status == report.StatusFixed {
+	if rc.Status == report.StatusFixed || rc.Status == report.StatusDuplicate {
 		rc.Status = report.StatusOpen // it is back
-		rc.FixedIn = nil
+		rc.FixedIn, rc.DuplicateOf = nil, ""
 	}
 	if rc.Package == "" {
 		rc.Package = obs.Package
 	}
 	if len(obs.Input) < rc.Input.Size {
-		setSignature(rc, c)
+		// Output that shows this crash for this input is the proof the
+		// smaller input reproduces; Record refuses unconfirmed hangs and
+		// ooms above, so a reproducer is never replaced by one that does
+		// not reproduce.
+		s.setSignature(rc, c)
+		rc.Harness = s.harness(rc.Dir)
 		if err := e.writeReproducer(obs.Input, obs.Input, obs.Output); err != nil {
 			return Entry{}, false, err
 		}
@@ -172,7 +209,8 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 
 // SetReproducer replaces the entry's reproducer with input, minimised from
 // the entry's original, and the output of running it. It keeps the original.
-func (e Entry) SetReproducer(input, output []byte) error {
+// The output must show the entry's own signature.
+func (s *Store) SetReproducer(e Entry, input, output []byte) error {
 	c, err := signature.Parse(output, e.hint())
 	if err != nil {
 		return fmt.Errorf("crashstore: %s: reproducer output: %w", e.Path, err)
@@ -184,7 +222,7 @@ func (e Entry) SetReproducer(input, output []byte) error {
 	if err != nil {
 		return &Error{Path: e.File(OriginalFile), Err: err}
 	}
-	setSignature(e.Crash, c)
+	s.setSignature(e.Crash, c)
 	if err := e.writeReproducer(input, orig, output); err != nil {
 		return err
 	}
@@ -202,12 +240,15 @@ func (e Entry) hint() string {
 	return ""
 }
 
-func setSignature(rc *report.Crash, c signature.Crash) {
+func (s *Store) setSignature(rc *report.Crash, c signature.Crash) {
 	// A hang's stack is a snapshot: the goroutine may have been running on
 	// another thread and printed none. Keep the one we have.
 	if len(c.Stack) == 0 && len(rc.Stack) > 0 && rc.ID == c.Sig.ID() {
 		c.Stack = rc.Stack
 	}
+	// Stored paths are module-relative (module-cache files as
+	// module@version/file), so a report means the same on every checkout.
+	c.Stack = signature.RelStack(c.Stack, s.ModuleRoot, s.modulePath())
 	rc.Title = c.Title(pkgName(rc.Package, rc.Dir))
 	rc.Kind = c.Sig.Kind
 	rc.Message = c.Sig.Message
@@ -247,8 +288,14 @@ func (e Entry) writeReproducer(input, original, output []byte) error {
 	return nil
 }
 
-// Save writes report.json and regenerates report.md.
+// Save writes report.json and regenerates report.md, after refreshing the
+// finding that lists the crash (see Findings).
 func (e Entry) Save() error {
+	if root := storeRootOf(e.Path); root != "" {
+		if f, err := LoadFindings(root); err == nil {
+			e.Crash.Finding = f.Of(e.Crash.ID)
+		}
+	}
 	data, err := report.JSON(e.Crash)
 	if err != nil {
 		return fmt.Errorf("crashstore: %s: %w", e.Path, err)
@@ -256,6 +303,10 @@ func (e Entry) Save() error {
 	if err := atomicfile.Write(e.File(ReportFile), data, 0o644); err != nil {
 		return err
 	}
+	return e.writeMarkdown()
+}
+
+func (e Entry) writeMarkdown() error {
 	input, err := e.Input()
 	if err != nil {
 		return &Error{Path: e.File(InputFile), Err: err}

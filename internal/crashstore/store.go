@@ -55,7 +55,12 @@ type Store struct {
 	// Now is the clock for observations without a time. Nil means time.Now.
 	Now func() time.Time
 
+	// Commit returns the git commit the package in dir can be restored
+	// from, or "". Nil means GitCommit. Tests replace it.
+	Commit func(moduleRoot, dir string) string
+
 	depsCache map[string][]report.Module
+	modPath   string
 }
 
 // Open returns the store of the module rooted at moduleRoot. The directory

@@ -17,6 +17,13 @@ import (
 // path. One binary serves every target of the package, for fuzzing and for
 // replay.
 func Build(ctx context.Context, moduleRoot string, t target.Target, outDir string) (string, error) {
+	return BuildOverlay(ctx, moduleRoot, t, outDir, "")
+}
+
+// BuildOverlay is Build with go's -overlay file (none when empty): triage
+// builds a target with its package's files as they were when a crash was
+// recorded.
+func BuildOverlay(ctx context.Context, moduleRoot string, t target.Target, outDir, overlay string) (string, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return "", fmt.Errorf("build %s: %w", t.ImportPath, err)
 	}
@@ -25,7 +32,11 @@ func Build(ctx context.Context, moduleRoot string, t target.Target, outDir strin
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-fuzz=.", "-o", bin, t.PackageArg())
+	args := []string{"test", "-c", "-fuzz=.", "-o", bin}
+	if overlay != "" {
+		args = append(args, "-overlay="+overlay)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, t.PackageArg())...)
 	cmd.Dir = moduleRoot
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

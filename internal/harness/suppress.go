@@ -102,7 +102,7 @@ func skipViolation(t T, err error) bool {
 	if !errors.As(err, &v) {
 		return false
 	}
-	msg, ok := isSuppressed(signature.Oracle(v.Oracle, v.Field).ID())
+	msg, ok := isSuppressed(signature.OracleViolation(v.Oracle, v.Field, v.Detail).ID())
 	if ok {
 		t.Skip(msg)
 	}

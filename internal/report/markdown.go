@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/hex"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -26,17 +27,35 @@ func (c *Crash) StoreKey() string {
 	return key + "/" + c.ID
 }
 
-// ReproCommands returns the commands that reproduce the crash: the replay of
-// the stored reproducer, and the go test command that runs it once
-// `fuzzrun regress` (or a hand copy) has put it in the package's testdata.
-func (c *Crash) ReproCommands() (replay, gotest string) {
+// StrictEnv is the environment a reproduction needs: the harness's
+// suppression list and every tolerance of a known bug off, as triage
+// replays (harness.NoSuppressEnv). Without it a suppressed or tolerated
+// crash passes.
+const StrictEnv = "DAEMONFUZZ_NO_SUPPRESS=1"
+
+// ReproCommands returns the commands that reproduce the crash from the
+// module root, each failing as written: the replay of the stored reproducer,
+// and a shell snippet that writes it as a Go corpus file into the package's
+// testdata (input is the reproducer) and runs it with go test in strict
+// mode. Without input the snippet assumes `fuzzrun regress` put it there.
+func (c *Crash) ReproCommands(input []byte) (replay, gotest string) {
 	replay = "fuzzrun triage -v " + c.StoreKey()
 	timeout := ""
 	if c.Kind == signature.KindHang {
 		timeout = " -timeout=" + HangTimeout
 	}
-	gotest = fmt.Sprintf("go test -run='^%s$/^%s$'%s %s", c.Target, c.ID, timeout, c.PackageArg())
+	dir := path.Join(c.Dir, "testdata", "fuzz", c.Target)
+	if input != nil {
+		file := strings.TrimSuffix(string(corpus.FormatGoFile(input)), "\n")
+		gotest = fmt.Sprintf("mkdir -p %s && printf '%%s\\n' %s > %s/%s\n", dir, shellQuote(file), dir, c.ID)
+	}
+	gotest += fmt.Sprintf("%s go test -count=1 -run='^%s$/^%s$'%s %s", StrictEnv, c.Target, c.ID, timeout, c.PackageArg())
 	return replay, gotest
+}
+
+// shellQuote quotes s for a POSIX shell, in single quotes.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Markdown renders one crash as the bug report a person reads. input is the
@@ -44,12 +63,15 @@ func (c *Crash) ReproCommands() (replay, gotest string) {
 func Markdown(c *Crash, input []byte) []byte {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("# %s\n\n", c.Title)
+	w("# %s\n\n", Clean(c.Title, true))
 	w("| | |\n|---|---|\n")
 	w("| Signature | `%s` |\n", c.ID)
 	w("| Target | `%s` in `%s` |\n", c.Target, c.Package)
 	w("| Kind | %s |\n", c.Kind)
-	w("| Status | %s |\n", c.Status)
+	w("| Status | %s |\n", c.StatusText())
+	if f := c.Finding; f != nil {
+		w("| Finding | [%s](../../../%s) %s (%s) |\n", f.ID, f.Path, Clean(f.Title, true), f.Status)
+	}
 	w("| First seen | %s |\n", c.FirstSeen.Format(time.RFC3339))
 	w("| Last seen | %s |\n", c.LastSeen.Format(time.RFC3339))
 	w("| Count | %d |\n", c.Count)
@@ -57,12 +79,12 @@ func Markdown(c *Crash, input []byte) []byte {
 		w("| Issue | [%s#%d](%s) |\n", c.Issue.Repo, c.Issue.Number, c.Issue.URL)
 	}
 	w("\n## Reproduce\n\n")
-	replay, gotest := c.ReproCommands()
+	replay, gotest := c.ReproCommands(input)
 	w("```sh\n%s\n```\n\n", replay)
-	w("replays `crashers/%s/input` against the current code. As a Go test, once `fuzzrun regress` has written it to `%s/testdata/fuzz/%s/%s`:\n\n", c.StoreKey(), c.Dir, c.Target, c.ID)
+	w("replays `crashers/%s/input` against the current code. As a plain Go test, from the module root (strict mode: suppressions and known-bug tolerances off):\n\n", c.StoreKey())
 	w("```sh\n%s\n```\n\n", gotest)
 	if c.RawMessage != "" {
-		w("## Message\n\n```\n%s\n```\n\n", c.RawMessage)
+		w("## Message\n\n```\n%s\n```\n\n", strings.ReplaceAll(Clean(c.RawMessage, false), "```", "`\u200b``"))
 	}
 	w("## Input\n\n")
 	state := "minimised from"

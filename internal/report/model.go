@@ -20,6 +20,9 @@ const (
 	StatusOpen  = "open"  // reproduces with the current code
 	StatusFixed = "fixed" // no longer reproduces; FixedIn says with what
 	StatusFlaky = "flaky" // reproduces on some replays only
+	// StatusDuplicate: the input now fails with another signature, the
+	// entry DuplicateOf names; that entry carries the bug from now on.
+	StatusDuplicate = "duplicate"
 )
 
 // Crash is one bug: one signature of one target, with every observation of
@@ -51,8 +54,37 @@ type Crash struct {
 
 	Deps    []Module `json:"deps"`               // modules linked into the target when last seen
 	FixedIn []Module `json:"fixed_in,omitempty"` // modules when triage first found it fixed
-	Triage  *Triage  `json:"triage,omitempty"`   // the latest triage replay
-	Issue   *Issue   `json:"issue,omitempty"`    // the issue filed for it
+	// DuplicateOf is the signature id this input fails with now, when
+	// Status is StatusDuplicate.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// Harness records the code that turned the input into a call of the
+	// library when the crash was recorded: the commit and a hash of the
+	// target package's Go files. A replay that passes with a different
+	// harness is replayed with the recorded one before anything is called
+	// fixed (see internal/triage).
+	Harness *Harness `json:"harness,omitempty"`
+	// Finding is the write-up under findings/ that lists this signature
+	// (findings/<slug>/finding.json), refreshed whenever the crash is saved
+	// or rendered.
+	Finding *Finding `json:"finding,omitempty"`
+	Triage  *Triage  `json:"triage,omitempty"` // the latest triage replay
+	Issue   *Issue   `json:"issue,omitempty"`  // the issue filed for it
+}
+
+// Harness identifies the target package's code a crash was recorded with.
+type Harness struct {
+	Commit string `json:"commit,omitempty"` // git commit of the checkout, when known
+	Hash   string `json:"hash,omitempty"`   // sha256 of the package's Go files
+}
+
+// Finding is the root-cause write-up findings/<slug>/finding.json that
+// lists a crash's signature.
+type Finding struct {
+	ID     string `json:"id"`     // the slug
+	Title  string `json:"title"`  // its title
+	Status string `json:"status"` // unreported, reported, fixed
+	Link   string `json:"link,omitempty"`
+	Path   string `json:"path"` // findings/<slug>, relative to the module root
 }
 
 // MaxSources bounds Crash.Sources.
@@ -77,6 +109,9 @@ type Triage struct {
 	Attempts   int       `json:"attempts"`        // replays run
 	Reproduced int       `json:"reproduced"`      // replays that crashed with this signature
 	Other      []string  `json:"other,omitempty"` // other signature ids seen while replaying
+	// Harness is the commit whose target package the input was last
+	// replayed through, when today's differs from the recorded one.
+	Harness string `json:"harness,omitempty"`
 }
 
 // Issue is the GitHub issue a crash is filed as.
@@ -100,4 +135,13 @@ func (c *Crash) PackageArg() string {
 		return "."
 	}
 	return "./" + c.Dir
+}
+
+// StatusText is the status as people read it: "duplicate of <id>" for a
+// duplicate.
+func (c *Crash) StatusText() string {
+	if c.Status == StatusDuplicate && c.DuplicateOf != "" {
+		return StatusDuplicate + " of " + c.DuplicateOf
+	}
+	return c.Status
 }

@@ -114,7 +114,7 @@ func TestMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"# dns: index out of range in unpackDataSVCB",
 		"fuzzrun triage -v fuzz-dns.FuzzWire/2ba6651eee3b",
-		"go test -run='^FuzzWire$/^2ba6651eee3b$' ./fuzz/dns",
+		"mkdir -p fuzz/dns/testdata/fuzz/FuzzWire && printf '%s\\n' 'go test fuzz v1\n[]byte(\"\\x00\\x01A\")' > fuzz/dns/testdata/fuzz/FuzzWire/2ba6651eee3b\n" + StrictEnv + " go test -count=1 -run='^FuzzWire$/^2ba6651eee3b$' ./fuzz/dns",
 		"00000000  00 01 41",
 		"go test fuzz v1\n[]byte(\"\\x00\\x01A\")",
 		"github.com/miekg/dns@v1.1.73/svcb.go:120",
@@ -126,7 +126,50 @@ func TestMarkdown(t *testing.T) {
 		}
 	}
 	hang := sample()[1]
-	if _, gotest := hang.ReproCommands(); !strings.Contains(gotest, "-timeout="+HangTimeout) {
+	if _, gotest := hang.ReproCommands(nil); !strings.Contains(gotest, "-timeout="+HangTimeout) {
 		t.Errorf("hang repro %q lacks a timeout", gotest)
+	}
+}
+
+// Control bytes and NUL in a message never reach a rendering raw.
+func TestCleanEveryRendering(t *testing.T) {
+	c := sample()[0]
+	c.Title = "dns: bad \x1b[31mname\x00"
+	c.RawMessage = "oracle x violated at F: \"a\x00\xff\u202e\"\nnext"
+	md := string(Markdown(c, []byte{0}))
+	var text strings.Builder
+	if err := Text(&text, []*Crash{c}); err != nil {
+		t.Fatal(err)
+	}
+	sarif, err := SARIF([]*Crash{c}, "/m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"md": md, "text": text.String(), "sarif": string(sarif)} {
+		for _, bad := range []string{"\x1b", "\x00", "\xff", "\u202e"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s rendering holds raw %q", name, bad)
+			}
+		}
+	}
+	if !strings.Contains(md, `\x1b[31mname\x00`) || !strings.Contains(md, `a\x00\xff\u202e`) {
+		t.Errorf("md does not show the escaped bytes:\n%s", md)
+	}
+}
+
+// SARIF locates a module-relative stack on any checkout.
+func TestSARIFRelativeStack(t *testing.T) {
+	c := sample()[0]
+	c.Stack = []signature.StackFrame{
+		{Func: "github.com/miekg/dns.unpack", File: "github.com/miekg/dns@v1.1.73/msg.go", Line: 9},
+		{Func: "sort.Sort", File: "$GOROOT/src/sort/sort.go", Line: 3},
+		{Func: "github.com/daemonfuzz/daemonfuzz/fuzz/dns.Wire", File: "fuzz/dns/wire.go", Line: 42},
+	}
+	data, err := SARIF([]*Crash{c}, "/some/other/checkout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"uri": "fuzz/dns/wire.go"`) || !strings.Contains(string(data), `"startLine": 42`) {
+		t.Errorf("no region for the in-repo frame:\n%s", data)
 	}
 }

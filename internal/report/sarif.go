@@ -4,6 +4,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads. Each signature is a
@@ -88,16 +90,16 @@ func SARIF(crashes []*Crash, moduleRoot string) ([]byte, error) {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "fuzzrun", InformationURI: "https://github.com/daemonfuzz/daemonfuzz", Rules: []sarifRule{}}}, Results: []sarifResult{}}
 	seen := map[string]bool{}
 	for _, c := range crashes {
-		if c.Status == StatusFixed {
+		if c.Status == StatusFixed || c.Status == StatusDuplicate {
 			continue
 		}
 		if !seen[c.ID] {
 			seen[c.ID] = true
-			replay, gotest := c.ReproCommands()
+			replay, gotest := c.ReproCommands(nil)
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
 				ID:               c.ID,
 				Name:             "FuzzCrash" + strings.ToUpper(c.Kind[:1]) + c.Kind[1:],
-				ShortDescription: sarifMessage{Text: c.Title},
+				ShortDescription: sarifMessage{Text: Clean(c.Title, true)},
 				FullDescription:  sarifMessage{Text: c.Signature},
 				Help:             sarifMessage{Text: "Reproduce: " + replay + "\n" + gotest, Markdown: "Reproduce:\n\n```sh\n" + replay + "\n" + gotest + "\n```"},
 				Properties:       sarifProps{Tags: []string{"fuzzing", c.Kind}, Severity: severity(c.Kind)},
@@ -106,7 +108,7 @@ func SARIF(crashes []*Crash, moduleRoot string) ([]byte, error) {
 		run.Results = append(run.Results, sarifResult{
 			RuleID:              c.ID,
 			Level:               "error",
-			Message:             sarifMessage{Text: c.Title + " (" + c.TargetID() + ", seen " + strconv.Itoa(c.Count) + " times, status " + c.Status + ")"},
+			Message:             sarifMessage{Text: Clean(c.Title, true) + " (" + c.TargetID() + ", seen " + strconv.Itoa(c.Count) + " times, status " + c.StatusText() + ")"},
 			Locations:           []sarifLocation{location(c, moduleRoot)},
 			PartialFingerprints: map[string]string{"fuzzrunSignature/v1": c.ID},
 			Properties:          map[string]any{"target": c.TargetID(), "kind": c.Kind, "count": c.Count, "status": c.Status},
@@ -125,13 +127,25 @@ func severity(kind string) string {
 	return "5.0"
 }
 
-// location is the first stack frame inside the module, else the target's
-// package directory.
+// location is the innermost stack frame inside the repository, else the
+// target's package directory. Stored stacks are module-relative (see
+// signature.RelStack): a relative path that is not a module-cache file
+// (module@version/...) or a standard-library one is in the repository, on
+// any checkout. An absolute path under moduleRoot (a report from before
+// paths were stored relative) counts too.
 func location(c *Crash, moduleRoot string) sarifLocation {
 	root := strings.TrimSuffix(moduleRoot, "/") + "/"
 	for _, f := range c.Stack {
-		if moduleRoot != "" && strings.HasPrefix(f.File, root) {
-			return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: strings.TrimPrefix(f.File, root), URIBaseID: "%SRCROOT%"}, Region: &sarifRegion{StartLine: f.Line}}}
+		rel := ""
+		switch {
+		case f.Line <= 0 || f.File == "":
+		case moduleRoot != "" && strings.HasPrefix(f.File, root):
+			rel = strings.TrimPrefix(f.File, root)
+		case !strings.HasPrefix(f.File, "/") && !strings.HasPrefix(f.File, signature.GorootPrefix) && !strings.Contains(f.File, "@"):
+			rel = f.File
+		}
+		if rel != "" {
+			return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: rel, URIBaseID: "%SRCROOT%"}, Region: &sarifRegion{StartLine: f.Line}}}
 		}
 	}
 	return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: path.Join(c.Dir, "fuzz_test.go"), URIBaseID: "%SRCROOT%"}}}

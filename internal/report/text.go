@@ -14,13 +14,17 @@ func Text(w io.Writer, crashes []*Crash) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTARGET\tSTATUS\tKIND\tCOUNT\tSIZE\tLAST SEEN\tTITLE")
+	fmt.Fprintln(tw, "ID\tTARGET\tSTATUS\tKIND\tCOUNT\tSIZE\tLAST SEEN\tFINDING\tTITLE")
 	for _, c := range crashes {
 		size := fmt.Sprint(c.Input.Size)
 		if !c.Minimized {
 			size += "*"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", c.ID, c.TargetID(), c.Status, c.Kind, c.Count, size, c.LastSeen.Format(time.DateOnly), c.Title)
+		finding := "-"
+		if c.Finding != nil {
+			finding = c.Finding.ID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.TargetID(), c.StatusText(), c.Kind, c.Count, size, c.LastSeen.Format(time.DateOnly), finding, Clean(c.Title, true))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -117,3 +117,28 @@ func writeGolden(t *testing.T, g golden, got map[string][]string) {
 		t.Fatal(err)
 	}
 }
+
+// The identity the issue tracker relies on: one root cause reached by two
+// targets is one id, two root causes caught by one oracle step are two.
+func TestGoldenIdentity(t *testing.T) {
+	id := func(name string) string {
+		c, err := Parse(readGolden(t, filepath.Join("testdata", "report", name)).log, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Sig.ID()
+	}
+	for _, tc := range []struct {
+		a, b string
+		same bool
+		why  string
+	}{
+		{"16", "17", false, "FuzzWire's hex overflow and FuzzStructured's long name are two roundtrip-at-Unpack bugs"},
+		{"18", "19", true, "the NSEC3PARAM salt length bug from FuzzRR and from FuzzZone"},
+		{"15", "20", true, "gopacket's DHCPv4 panic reached through two targets' helpers"},
+	} {
+		if got := id(tc.a) == id(tc.b); got != tc.same {
+			t.Errorf("%s (%s) vs %s (%s): same=%v, want %v: %s", tc.a, id(tc.a), tc.b, id(tc.b), got, tc.same, tc.why)
+		}
+	}
+}

@@ -71,3 +71,37 @@ var fieldIndex = regexp.MustCompile(`\[[^\]]*\]`)
 func NormalizeField(field string) string {
 	return fieldIndex.ReplaceAllString(field, "")
 }
+
+var (
+	// A value dump ends the words of a detail: a comparison, a quoted or
+	// bracketed value, a hex dump of the packet.
+	detailValues = regexp.MustCompile("!=|==|[\\[{\"`]|\\(wire ")
+	hexRun       = regexp.MustCompile(`\b[0-9a-fA-F]{16,}\b`)
+	// A detail left with placeholders and punctuation only carries no words.
+	placeholders = regexp.MustCompile(`\b(N|ADDR|HEX)\b|[^A-Za-z]`)
+)
+
+// maxDetail bounds the deciding detail of an oracle signature.
+const maxDetail = 100
+
+// OracleDetail is the deciding part of an oracle violation's Detail: its
+// first line up to the first value it prints (a comparison, a quoted or
+// bracketed value, a hex dump), normalised like a panic message. What is
+// left is the step and the error that tells two root causes apart, for
+// example "packed message does not unpack: dns: domain name exceeded N
+// wire-format octets". A detail that is only values ("0x3 != 0x4") gives "".
+func OracleDetail(detail string) string {
+	detail, _, _ = strings.Cut(detail, "\n")
+	if loc := detailValues.FindStringIndex(detail); loc != nil {
+		detail = detail[:loc[0]]
+	}
+	detail = hexRun.ReplaceAllString(detail, "HEX")
+	detail = strings.TrimRight(Normalize(detail), " :,;(")
+	if placeholders.ReplaceAllString(detail, "") == "" {
+		return ""
+	}
+	if len(detail) > maxDetail {
+		detail = strings.TrimSpace(detail[:maxDetail])
+	}
+	return detail
+}

@@ -33,7 +33,7 @@ var (
 	timedOut      = regexp.MustCompile(`^(?:[\w.-]+\.go:\d+: )?panic: test timed out after `)
 	fatalLine     = regexp.MustCompile(`^fatal error: (.*)$`)
 	oomLine       = regexp.MustCompile(`^(fatal error: (runtime: )?out of memory|runtime: out of memory)`)
-	oracleText    = regexp.MustCompile(`oracle (\S+) violated at (\S+?):`)
+	oracleText    = regexp.MustCompile(`oracle (\S+) violated at (\S+?):(?: (.*))?$`)
 	failLine      = regexp.MustCompile(`^[\w.-]+\.go:\d+: (.*)$`)
 	workerDied    = "fuzzing process hung or terminated unexpectedly"
 	failHeader    = "--- FAIL: "
@@ -59,9 +59,14 @@ func Parse(out []byte, hint string) (Crash, error) {
 	switch hint {
 	case KindHang, KindOOM:
 		if err != nil || c.Sig.Kind != hint {
-			c = Crash{Stack: targetStack(lines)}
+			c = Crash{}
 		}
+		g, ok := targetGoroutine(lines)
 		c.Sig = Signature{Kind: hint}
+		if ok {
+			c.Stack = g.trimmed()
+			c.Sig.Frames = g.sigFrames()
+		}
 		return c, nil
 	}
 	return c, err
@@ -70,12 +75,12 @@ func Parse(out []byte, hint string) (Crash, error) {
 func parse(lines []string) (Crash, error) {
 	for i, l := range lines {
 		if timedOut.MatchString(strings.TrimSpace(l)) {
-			return Crash{Sig: Signature{Kind: KindHang}, RawMessage: strings.TrimSpace(l), Stack: targetStack(lines[i:])}, nil
+			return located(KindHang, strings.TrimSpace(l), lines[i:]), nil
 		}
 	}
 	for i, l := range lines {
 		if t := strings.TrimSpace(l); oomLine.MatchString(t) {
-			return Crash{Sig: Signature{Kind: KindOOM}, RawMessage: t, Stack: targetStack(lines[i:])}, nil
+			return located(KindOOM, t, lines[i:]), nil
 		}
 	}
 	for i, l := range lines {
@@ -90,7 +95,7 @@ func parse(lines []string) (Crash, error) {
 	}
 	for _, l := range lines {
 		if m := oracleText.FindStringSubmatch(l); m != nil {
-			return Crash{Sig: Oracle(m[1], m[2]), RawMessage: strings.TrimSpace(l)}, nil
+			return Crash{Sig: OracleViolation(m[1], m[2], m[3]), RawMessage: strings.TrimSpace(l)}, nil
 		}
 	}
 	if c, ok := failure(lines); ok {
@@ -119,22 +124,37 @@ func fromTrace(kind, msg string, lines []string) Crash {
 	return c
 }
 
-// targetStack returns the trimmed stack of the goroutine running the fuzz
-// function, for a hang or an out-of-memory crash whose signature has no
-// frames but whose report should show where it was.
-func targetStack(lines []string) []StackFrame {
+// located is a hang or an out-of-memory crash: its signature frames are
+// those of the goroutine running the fuzz function (the looping or
+// allocating code), when the output holds its stack.
+func located(kind, raw string, lines []string) Crash {
+	c := Crash{Sig: Signature{Kind: kind}, RawMessage: raw}
+	if g, ok := targetGoroutine(lines); ok {
+		c.Stack = g.trimmed()
+		c.Sig.Frames = g.sigFrames()
+	}
+	return c
+}
+
+// targetGoroutine returns the goroutine running the fuzz function with a
+// stack of code under test. A goroutine the traceback could not show
+// ("goroutine running on other thread; stack unavailable") has none: a hang
+// replayed with GOTRACEBACK=crash and SIGQUIT prints it (see
+// internal/engine's replay). When no goroutine runs the target, the first
+// with code under test is taken.
+func targetGoroutine(lines []string) (goroutine, bool) {
 	gs := goroutines(lines)
 	for _, g := range gs {
-		if g.runsTarget() {
-			if t := g.trimmed(); len(t) > 0 {
-				return t
-			}
+		if g.runsTarget() && len(g.trimmed()) > 0 {
+			return g, true
 		}
 	}
-	if len(gs) > 0 {
-		return gs[0].trimmed()
+	for _, g := range gs {
+		if len(g.trimmed()) > 0 {
+			return g, true
+		}
 	}
-	return nil
+	return goroutine{}, false
 }
 
 // failure finds the first message logged by a failing test ("    file.go:12:
@@ -157,8 +177,23 @@ func failure(lines []string) (Crash, bool) {
 	return Crash{}, false
 }
 
-// Oracle is the signature of a harness.Violation: the oracle's name and the
-// field that disagreed, indexes stripped.
+// Oracle is the signature of a harness.Violation without a deciding detail:
+// the oracle's name and the field that disagreed, indexes stripped.
 func Oracle(name, field string) Signature {
-	return Signature{Kind: KindOracle, Message: name + " at " + NormalizeField(field)}
+	return OracleViolation(name, field, "")
+}
+
+// OracleViolation is the signature of a harness.Violation: the oracle's
+// name, the field that disagreed (indexes stripped) and the deciding detail
+// of its Detail text (see OracleDetail), so that two root causes caught by
+// one oracle step ("packed message does not unpack: dns: domain name
+// exceeded N wire-format octets" against "...: dns: overflow unpacking hex")
+// are two signatures. The harness's suppression guard and Parse both use it,
+// so an id in crashers/suppressions.txt matches what the store shows.
+func OracleViolation(name, field, detail string) Signature {
+	msg := name + " at " + NormalizeField(field)
+	if d := OracleDetail(detail); d != "" {
+		msg += ": " + d
+	}
+	return Signature{Kind: KindOracle, Message: msg}
 }

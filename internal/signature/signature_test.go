@@ -241,3 +241,45 @@ func TestRepanicKeepsOrigin(t *testing.T) {
 		t.Errorf("direct:\n%s\nre-panicked:\n%s", direct.Sig.Text(), wrapped.Sig.Text())
 	}
 }
+
+func TestOracleDetail(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"packed message does not unpack: dns: domain name exceeded 255 wire-format octets", "packed message does not unpack: dns: domain name exceeded N wire-format octets"},
+		{"0x3 != 0x4", ""},
+		{"16 != 0: net.IP{0x0} != net.IP(nil)", ""},
+		{`"abc" != "ab"`, ""},
+		{"1 != 0 (wire 0000008b0010)", ""},
+		{"String form does not parse: dns: bad NSEC TypeBitMap: \"None\" at line: 1:53", "String form does not parse: dns: bad NSEC TypeBitMap"},
+		{"accessor returned [  ], constructor was given [ \x00 ]", "accessor returned"},
+		{"MAC 5b18e76ab27076f45ba6d103dd414678 disagrees\nsecond line", "MAC HEX disagrees"},
+		{"0 associations listed, data holds 1", "N associations listed, data holds N"},
+	} {
+		if got := OracleDetail(tc.in); got != tc.want {
+			t.Errorf("OracleDetail(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if Oracle("roundtrip", "Msg.Answer[0].A").ID() != OracleViolation("roundtrip", "Msg.Answer[3].A", "0x1 != 0x2").ID() {
+		t.Error("a value-only detail changed the signature")
+	}
+	if OracleViolation("roundtrip", "Unpack", "x: dns: a").ID() == OracleViolation("roundtrip", "Unpack", "x: dns: b").ID() {
+		t.Error("two deciding details gave one signature")
+	}
+}
+
+func TestRelStack(t *testing.T) {
+	in := []StackFrame{
+		{Func: "github.com/miekg/dns.(*Msg).Unpack", File: "/root/go/pkg/mod/github.com/miekg/dns@v1.1.73/msg.go", Line: 1},
+		{Func: "sort.insertionSort", File: "/usr/local/go/src/sort/zsortinterface.go", Line: 12},
+		{Func: "example.com/m/fuzz/dns.Wire", File: "/work/here/fuzz/dns/wire.go", Line: 3},
+		{Func: "example.com/m/fuzz/dns.Wire", File: "/elsewhere/checkout/fuzz/dns/wire.go", Line: 4},
+		{Func: "other.org/x.F", File: "/somewhere/x.go", Line: 5},
+		{Func: "example.com/m/fuzz/dns.Wire", File: "fuzz/dns/wire.go", Line: 6},
+	}
+	want := []string{"github.com/miekg/dns@v1.1.73/msg.go", "$GOROOT/src/sort/zsortinterface.go", "fuzz/dns/wire.go", "fuzz/dns/wire.go", "/somewhere/x.go", "fuzz/dns/wire.go"}
+	got := RelStack(in, "/work/here", "example.com/m")
+	for i := range want {
+		if got[i].File != want[i] || got[i].Line != in[i].Line {
+			t.Errorf("frame %d: %s:%d, want %s", i, got[i].File, got[i].Line, want[i])
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package signature
 
 import (
+	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -88,22 +90,51 @@ func goroutines(lines []string) []goroutine {
 
 // sigFrames returns the first FrameDepth normalised frames of g that are not
 // plumbing. A goroutine started by the code under test (a server loop, a
-// worker) adds the function that started it.
+// worker) adds the function that started it. Frames of the fuzz target's own
+// package (the package of its FuzzXxx wrapper: the target body, its oracle
+// helpers) are left out when any other frame remains, so that one bug in a
+// library reached through two targets, or through two helpers of one, is
+// one signature; a crash inside the target package alone keeps them.
 func (g goroutine) sigFrames() []string {
-	var out []string
-	add := func(name string) {
-		f := normFrame(name)
-		if len(out) < FrameDepth && !f.isPlumbing() {
-			out = append(out, string(f))
-		}
-	}
+	var names []string
 	for _, f := range g.frames {
-		add(f.Func)
+		names = append(names, f.Func)
 	}
 	if g.createdBy != "" {
-		add(g.createdBy)
+		names = append(names, g.createdBy)
 	}
-	return out
+	own := g.targetPackage()
+	var all, lib []string
+	for _, name := range names {
+		f := normFrame(name)
+		if f.isPlumbing() {
+			continue
+		}
+		all = append(all, string(f))
+		if own == "" || f.pkgPath() != own {
+			lib = append(lib, string(f))
+		}
+	}
+	if len(lib) == 0 {
+		lib = all
+	}
+	if len(lib) > FrameDepth {
+		lib = lib[:FrameDepth]
+	}
+	return lib
+}
+
+// targetPackage is the import path of the package holding the FuzzXxx
+// wrapper on g's stack, without an external test package's _test suffix,
+// or "" when g does not run one.
+func (g goroutine) targetPackage() string {
+	for _, f := range g.frames {
+		n := normFrame(f.Func)
+		if wrapper.MatchString(string(n)) {
+			return strings.TrimSuffix(n.pkgPath(), "_test")
+		}
+	}
+	return ""
 }
 
 // trimmed returns the frames a report shows: from the first frame of code
@@ -160,6 +191,55 @@ func FormatStack(frames []StackFrame) string {
 func shortPath(p string) string {
 	if _, after, ok := strings.Cut(p, "/pkg/mod/"); ok {
 		return after
+	}
+	return p
+}
+
+// GorootPrefix starts the stored path of a standard-library frame:
+// "$GOROOT/src/sort/zsortinterface.go".
+const GorootPrefix = "$GOROOT/src/"
+
+// RelStack returns frames with paths that mean the same on every machine:
+// a file of the module at moduleRoot (import path modulePath) relative to
+// the module root ("fuzz/dns/wire.go"), a module-cache file as
+// module@version/file ("github.com/miekg/dns@v1.1.73/msg.go"), a
+// standard-library file under GorootPrefix. A frame of the module whose
+// path was recorded on another checkout (another root) is placed by its
+// package's import path. Other paths are kept as they are.
+func RelStack(frames []StackFrame, moduleRoot, modulePath string) []StackFrame {
+	if len(frames) == 0 {
+		return frames
+	}
+	out := make([]StackFrame, len(frames))
+	for i, f := range frames {
+		f.File = relPath(f, moduleRoot, modulePath)
+		out[i] = f
+	}
+	return out
+}
+
+func relPath(f StackFrame, moduleRoot, modulePath string) string {
+	p := filepath.ToSlash(f.File)
+	if !strings.HasPrefix(p, "/") && !(len(p) > 2 && p[1] == ':') {
+		return p // already relative
+	}
+	root := strings.TrimSuffix(filepath.ToSlash(moduleRoot), "/") + "/"
+	if moduleRoot != "" && strings.HasPrefix(p, root) {
+		return strings.TrimPrefix(p, root)
+	}
+	if _, after, ok := strings.Cut(p, "/pkg/mod/"); ok {
+		return after
+	}
+	fr := normFrame(f.Func)
+	pkg := strings.TrimSuffix(fr.pkgPath(), "_test")
+	if fr.isStd() && pkg != "" {
+		if i := strings.LastIndex(p, "/src/"+pkg+"/"); i >= 0 {
+			return GorootPrefix + p[i+len("/src/"):]
+		}
+	}
+	if modulePath != "" && (pkg == modulePath || strings.HasPrefix(pkg, modulePath+"/")) {
+		dir := strings.TrimPrefix(strings.TrimPrefix(pkg, modulePath), "/")
+		return path.Join(dir, path.Base(p))
 	}
 	return p
 }

@@ -115,18 +115,25 @@ type Outcome struct {
 // is set in this process's environment, which they inherit), or a
 // suppressed crash would look fixed.
 func (tr *Triager) Run(ctx context.Context, t target.Target, input []byte) (Outcome, error) {
+	bin := ""
+	if tr.Replay == nil {
+		var err error
+		if bin, err = tr.binary(ctx, t); err != nil {
+			return Outcome{}, err
+		}
+	}
+	return tr.runWith(ctx, t, input, bin)
+}
+
+// runWith replays input against t with the test binary bin.
+func (tr *Triager) runWith(ctx context.Context, t target.Target, input []byte, bin string) (Outcome, error) {
 	noSuppress.Do(func() { os.Setenv(harness.NoSuppressEnv, "1") })
 	opts := engine.ReplayOptions{
 		ModuleRoot: tr.Store.ModuleRoot, Target: t, Input: input,
-		Timeout: tr.Timeout, MemLimitMB: tr.MemLimitMB,
+		Timeout: tr.Timeout, MemLimitMB: tr.MemLimitMB, Binary: bin,
 	}
 	replay := tr.Replay
 	if replay == nil {
-		bin, err := tr.binary(ctx, t)
-		if err != nil {
-			return Outcome{}, err
-		}
-		opts.Binary = bin
 		replay = engine.Replay
 	}
 	res, err := replay(ctx, opts)
@@ -182,10 +189,18 @@ type Result struct {
 	Reclassified *crashstore.Entry
 }
 
-// Triage replays every entry and sets its status: open when the first
-// replay reproduces its signature, flaky when a later one does, fixed when
-// none of Attempts does (recording the dependency versions it was fixed
-// with). A replay that crashes differently is recorded as its own crash.
+// Triage replays every entry in strict mode (every suppression and
+// tolerance off) and sets its status:
+//   - open when the first replay reproduces its signature, flaky when a
+//     later one does;
+//   - duplicate of X when a replay fails with signature X instead: X is
+//     recorded (new or not) with this input and carries the bug from now on;
+//   - fixed when none of Attempts fails, recording the dependency versions
+//     it was fixed with. When the target package's code changed since the
+//     crash was recorded (its harness hash differs), a pass proves nothing
+//     about the library: the input is replayed once more through the
+//     harness it was recorded with (see replayRecordedHarness) and only a
+//     pass there too is fixed.
 func (tr *Triager) Triage(ctx context.Context, entries []crashstore.Entry) []Result {
 	var out []Result
 	for _, e := range entries {
@@ -214,7 +229,8 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		attempts = 3
 	}
 	tri := &report.Triage{At: tr.now()}
-	for i := 0; i < attempts; i++ {
+	other := ""
+	for i := 0; i < attempts && other == ""; i++ {
 		o, err := tr.Run(ctx, t, input)
 		if err != nil {
 			return err
@@ -229,35 +245,48 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 			break // one reproduction settles it
 		}
 		tri.Other = appendOnce(tri.Other, id)
-		if rec, err := tr.recordOther(e, t, input, o); err == nil && e.Crash.Kind == signature.KindTerminated {
-			r.Reclassified = &rec
+		rec, err := tr.recordOther(e, t, input, o)
+		if err != nil {
+			return fmt.Errorf("%s fails as %s now, which could not be stored: %w", e.Crash.StoreKey(), id, err)
+		}
+		other = rec.Crash.ID
+		r.Reclassified = &rec
+	}
+	if tri.Reproduced == 0 && other == "" && harnessChanged(tr.Store, e.Crash) {
+		o, commit, err := tr.replayRecordedHarness(ctx, e, t, input)
+		if err != nil {
+			return fmt.Errorf("%s passes with today's harness of %s, which changed since the crash was recorded, and could not be replayed with the recorded one (%w); status left %s", e.Crash.StoreKey(), t.ID(), err, e.Crash.Status)
+		}
+		tri.Harness = commit
+		switch {
+		case o.Failed && o.Crash.Sig.ID() == e.Crash.ID:
+			tri.Reproduced++
+		case o.Failed:
+			tri.Other = appendOnce(tri.Other, o.Crash.Sig.ID())
+			other = o.Crash.Sig.ID()
 		}
 	}
 	c := e.Crash
 	c.Triage = tri
 	switch {
 	case tri.Reproduced > 0 && tri.Attempts == 1:
-		c.Status = report.StatusOpen
-		c.FixedIn = nil
+		c.Status, c.FixedIn, c.DuplicateOf = report.StatusOpen, nil, ""
 	case tri.Reproduced > 0:
-		c.Status = report.StatusFlaky
-		c.FixedIn = nil
+		c.Status, c.FixedIn, c.DuplicateOf = report.StatusFlaky, nil, ""
+	case other != "":
+		c.Status, c.FixedIn, c.DuplicateOf = report.StatusDuplicate, nil, other
 	default:
 		if c.Status != report.StatusFixed || c.FixedIn == nil {
 			c.FixedIn = tr.depsNow(c.Dir)
 		}
-		c.Status = report.StatusFixed
+		c.Status, c.DuplicateOf = report.StatusFixed, ""
 	}
 	return e.Save()
 }
 
 // recordOther stores a different crash a replay showed, so it is not lost.
 func (tr *Triager) recordOther(e crashstore.Entry, t target.Target, input []byte, o Outcome) (crashstore.Entry, error) {
-	rec, _, err := tr.Store.Record(crashstore.Observation{
-		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
-		Input: input, Output: o.Output, Kind: o.Kind,
-		Source: "triage replay of " + e.Crash.StoreKey(), Seen: tr.now(),
-	})
+	rec, _, err := tr.Store.Record(crashstore.Observe(Ref(t), input, o.Output, o.Kind, "triage replay of "+e.Crash.StoreKey(), tr.now()))
 	return rec, err
 }
 
@@ -271,6 +300,11 @@ func (tr *Triager) depsNow(dir string) []report.Module {
 		return nil
 	}
 	return m
+}
+
+// Ref is the store's name of a target.
+func Ref(t target.Target) crashstore.TargetRef {
+	return crashstore.TargetRef{Name: t.Name, ImportPath: t.ImportPath, Dir: t.Dir}
 }
 
 func appendOnce(list []string, s string) []string {

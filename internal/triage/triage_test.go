@@ -172,12 +172,12 @@ func TestRegress(t *testing.T) {
 	f := &fakeReplay{crashing: true}
 	tr := newTriager(t, f)
 	e := record(t, tr, "iz")
-	if rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false); len(rs) != 0 {
+	if rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false, false); len(rs) != 0 {
 		t.Fatalf("an open crash was regressed: %+v", rs)
 	}
 	f.crashing = false
 	tr.Triage(context.Background(), []crashstore.Entry{e})
-	rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false, false)
 	if len(rs) != 1 || rs[0].Err != nil || !rs[0].Written {
 		t.Fatalf("regress: %+v", rs)
 	}
@@ -190,7 +190,7 @@ func TestRegress(t *testing.T) {
 	}
 	// A different file already there is reported, not overwritten.
 	os.WriteFile(rs[0].Path, []byte("mine"), 0o644)
-	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false, false)
 	if rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "not overwriting") {
 		t.Fatalf("overwrite: %+v", rs[0])
 	}
@@ -200,7 +200,7 @@ func TestRegress(t *testing.T) {
 	// A crash marked fixed that crashes again is refused.
 	os.Remove(rs[0].Path)
 	f.crashing = true
-	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false)
+	rs = tr.Regress(context.Background(), []crashstore.Entry{e}, false, false)
 	if rs[0].Err == nil || rs[0].Written {
 		t.Fatalf("regressed a crashing input: %+v", rs[0])
 	}
@@ -218,5 +218,31 @@ func TestMinimizeEntry(t *testing.T) {
 	}
 	if _, err := crashstore.Load(e.Path); err != nil {
 		t.Fatalf("store inconsistent after minimising: %v", err)
+	}
+}
+
+// An input that now fails with another signature is a duplicate of that
+// entry, which is stored; regress of an entry that is not fixed says why.
+func TestTriageDuplicateAndRegressRefusal(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	e := record(t, tr, "iq")
+	other := strings.Replace(string(panicOutput(2)), "readIndex", "readOther", 1)
+	tr.Replay = func(ctx context.Context, o engine.ReplayOptions) (engine.ReplayResult, error) {
+		return engine.ReplayResult{Failed: true, Output: []byte(other)}, nil
+	}
+	r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err != nil || e.Crash.Status != report.StatusDuplicate || r.Reclassified == nil || e.Crash.DuplicateOf != r.Reclassified.Crash.ID {
+		t.Fatalf("duplicate: err %v status %s of %q, reclassified %+v", r.Err, e.Crash.Status, e.Crash.DuplicateOf, r.Reclassified)
+	}
+	if got := e.Crash.StatusText(); got != "duplicate of "+r.Reclassified.Crash.ID {
+		t.Errorf("StatusText = %q", got)
+	}
+	rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false, true)
+	if len(rs) != 1 || rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "is duplicate of "+r.Reclassified.Crash.ID) {
+		t.Fatalf("regress of a duplicate: %+v", rs)
+	}
+	if rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false, false); len(rs) != 0 {
+		t.Fatalf("regress of the whole store listed a duplicate: %+v", rs)
 	}
 }

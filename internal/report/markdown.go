@@ -46,7 +46,7 @@ func (c *Crash) ReproCommands(input []byte) (replay, gotest string) {
 	}
 	dir := path.Join(c.Dir, "testdata", "fuzz", c.Target)
 	if input != nil {
-		file := strings.TrimSuffix(string(corpus.FormatGoFile(input)), "\n")
+		file := strings.TrimSuffix(string(corpusfile.Encode(input)), "\n")
 		gotest = fmt.Sprintf("mkdir -p %s && printf '%%s\\n' %s > %s/%s\n", dir, shellQuote(file), dir, c.ID)
 	}
 	gotest += fmt.Sprintf("%s go test -count=1 -run='^%s$/^%s$'%s %s", StrictEnv, c.Target, c.ID, timeout, c.PackageArg())

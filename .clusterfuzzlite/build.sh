@@ -47,6 +47,8 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzClient nt
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzControl ntp_FuzzControl
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzDifferential ntp_FuzzDifferential
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzExtensionFields ntp_FuzzExtensionFields
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzLeapTZif ntp_FuzzLeapTZif
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzLeapTable ntp_FuzzLeapTable
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTPStructured ntp_FuzzNTPStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKEClient ntp_FuzzNTSKEClient
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKERecords ntp_FuzzNTSKERecords

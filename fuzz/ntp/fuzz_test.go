@@ -65,3 +65,13 @@ func FuzzNTPStructured(f *testing.F) {
 	harness.Seed(f, "ntp-structured")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Structured) })
 }
+
+func FuzzLeapTZif(f *testing.F) {
+	harness.Seed(f, "leap-tzif")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, LeapTZif) })
+}
+
+func FuzzLeapTable(f *testing.F) {
+	harness.Seed(f, "leap-table")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, LeapTable) })
+}

@@ -2,7 +2,8 @@
 // every version and mode with extension fields, legacy MACs and NTS
 // (corpus/ntp), bare extension field lists (corpus/ntp-ef), NTS-KE records
 // (corpus/ntske), chrony command replies (corpus/chrony) and ntpd mode 6
-// control replies (corpus/ntp-control). NTS seeds are sealed with the fixed
+// control replies (corpus/ntp-control), and tzdata's leap-second files
+// (corpus/leap-tzif, corpus/leap-table). NTS seeds are sealed with the fixed
 // keys of package ntpfuzz, so they verify in the fuzz targets.
 //
 // Run from the module root:
@@ -47,7 +48,7 @@ func run() error {
 		return fmt.Errorf("%w (run from inside the daemonfuzz module)", err)
 	}
 	var all []seed
-	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds} {
+	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds, leapSeeds} {
 		s, err := gen()
 		if err != nil {
 			return err

@@ -87,12 +87,18 @@ var knownBugs = []knownBug{{
 	summary: "the NSEC3 text parser sets HashLength to 20 whatever the length of the " +
 		"next hashed owner name it parses; Pack writes both, so the type bitmap is " +
 		"misaligned and Unpack rejects the record. It also accepts a next hashed " +
-		"owner of a length that is no whole number of octets, whose spare bits Pack drops",
-	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		"owner of a length that is no whole number of octets, whose spare bits Pack drops, " +
+		"and takes the line's newline as the next hashed owner when the String form of " +
+		"a record without one (NewRR's rdata-less form) ends in a blank " +
+		"(FuzzRR/e9d4152b8b45dc5f)",
+	strip: func(m *dns.Msg, src source) (*dns.Msg, bool) {
 		return stripRRs(m, func(rr dns.RR) bool {
 			r, ok := rr.(*dns.NSEC3)
 			if !ok {
 				return false
+			}
+			if r.NextDomain == "" {
+				return src == fromMemory // String ends in "- ": FuzzRR/e9d4152b8b45dc5f
 			}
 			next, err := base32.HexEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(r.NextDomain))
 			// A length that is no whole number of octets (33
@@ -176,7 +182,72 @@ var knownBugs = []knownBug{{
 			return false
 		})
 	},
+}, {
+	id: "FuzzRR/01fb4ecd534b009b",
+	summary: "the HINFO (and ISDN, same code) text parser splits a quoted string " +
+		"longer than 255 octets into 255-octet chunks and joins every chunk after " +
+		"the first with a blank, so it builds a CPU or OS over 255 octets that no " +
+		"character-string (RFC 1035 3.3) holds: PackRR refuses the record, and each " +
+		"String -> NewRR adds a blank at every chunk boundary",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			switch r := rr.(type) {
+			case *dns.HINFO:
+				return overlongCharString(r.Cpu) || overlongCharString(r.Os)
+			case *dns.ISDN:
+				return overlongCharString(r.Address) || overlongCharString(r.SubAddress)
+			}
+			return false
+		})
+	},
+}, {
+	id: "FuzzRR/68ec2f919acba379",
+	summary: "the text parsers of hex rdata fields (SSHFP fingerprint, TLSA/SMIMEA " +
+		"data, DS/CDS/TA/DLV digest, ZONEMD digest, EID/NIMLOC) take the rest of the " +
+		"line, quoted or not, without checking it is hex (RFC 4255 3.2, RFC 6698 2.2, " +
+		"RFC 4034 5.3): the record does not pack, and a value holding a newline, " +
+		"blank, quote or parenthesis prints a String form that parses to another " +
+		"record or not at all",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, hasBadHex)
+	},
 }}
+
+// hasBadHex reports whether a `dns:"hex"` field of rr (embedded structs
+// included: CDS holds a DS) is not an even number of hex digits.
+func hasBadHex(rr dns.RR) bool {
+	v := reflect.ValueOf(rr)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	return badHexIn(v.Elem())
+}
+
+func badHexIn(v reflect.Value) bool {
+	for i := 0; i < v.NumField(); i++ {
+		f, sf := v.Field(i), v.Type().Field(i)
+		if sf.Anonymous && f.Kind() == reflect.Struct {
+			if badHexIn(f) {
+				return true
+			}
+			continue
+		}
+		if sf.Tag.Get("dns") == "hex" && f.Kind() == reflect.String {
+			if _, err := hex.DecodeString(f.String()); err != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlongCharString reports whether s, a character-string in miekg/dns's
+// presentation form, holds more than the 255 octets its wire form can.
+func overlongCharString(s string) bool {
+	buf := make([]byte, 4*len(s)+64)
+	_, err := dns.PackRR(&dns.TXT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeTXT, Class: dns.ClassINET}, Txt: []string{s}}, buf, 0, nil, false)
+	return err != nil
+}
 
 // stripSharedOptions removes the EDNS0 options whose copy() is shallow.
 func stripSharedOptions(m *dns.Msg, _ source) (*dns.Msg, bool) {

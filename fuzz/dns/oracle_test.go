@@ -93,7 +93,10 @@ func TestTextKnownBugInputsViolate(t *testing.T) {
 	amt := []byte("example.org. 3600 IN AMTRELAY 10 1 1 203.0.113.15")
 	nsec3 := []byte("h.example.org. 3600 IN NSEC3 1 1 12 AABBCCDD 2T7B4G4VSA5SMI4EEEEEEEE7K61MV5BV1A22BOJR A RRSIG")
 	caa := []byte(`example.org. CAA  36"0 IN CAA 0 issue 888tsenc88rypt.o"gr`)
-	for _, in := range [][]byte{amt, nsec3} {
+	hinfo := []byte(`example.org. 300 IN HINFO "x86" "` + strings.Repeat("a", 300) + `"`)
+	sshfp := []byte("example.org. 300 IN SSHFP 1 1\"dd465c09\n")
+	bareNSEC3 := []byte("w.example. NSEC3\n")
+	for _, in := range [][]byte{amt, nsec3, hinfo, sshfp, bareNSEC3} {
 		if err := RR(in); err != nil {
 			t.Fatalf("RR(%q) with known bugs filtered = %v", in, err)
 		}
@@ -104,6 +107,9 @@ func TestTextKnownBugInputsViolate(t *testing.T) {
 	withoutKnownBugs(t)
 	wantViolation(t, RR(amt), "roundtrip", "len(RR.AMTRELAY.GatewayAddr)")
 	wantViolation(t, RR(nsec3), "roundtrip", "UnpackRR")
+	wantViolation(t, RR(hinfo), "text", "String")
+	wantViolation(t, RR(sshfp), "text", "String")
+	wantViolation(t, RR(bareNSEC3), "text", "String")
 	wantViolation(t, Zone(caa), "text", "NewRR")
 }
 

@@ -42,6 +42,9 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTruncate dns_FuzzTruncate
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzWire dns_FuzzWire
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzZone dns_FuzzZone
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageBuilder dnsmessage_FuzzDNSMessageBuilder
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageParser dnsmessage_FuzzDNSMessageParser
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageStructured dnsmessage_FuzzDNSMessageStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzChrony ntp_FuzzChrony
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzClient ntp_FuzzClient
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzControl ntp_FuzzControl

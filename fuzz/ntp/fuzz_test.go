@@ -75,3 +75,8 @@ func FuzzLeapTable(f *testing.F) {
 	harness.Seed(f, "leap-table")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, LeapTable) })
 }
+
+func FuzzQueryAddress(f *testing.F) {
+	harness.Seed(f, "ntp-address")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientAddress) })
+}

@@ -147,7 +147,7 @@ func leapAgree(ls []leapsectz.LeapSecond, err error, ref tzifFile, refErr error,
 			return harness.Violated("differential", "LeapSecond.Nleap", "record %d: leapsectz %d, RFC 9636 reader %d", i, l.Nleap, r.Corr)
 		}
 		if l.Tleap != uint64(r.Occur) && !(!strict && v1Unsigned(ref.Block, l.Tleap, r.Occur)) {
-			return harness.Violated("differential", "LeapSecond.Tleap", "record %d: leapsectz %d, RFC 9636 reader %d (version %q)", i, l.Tleap, r.Occur, ref.Block)
+			return harness.Violated("differential", "LeapSecond.Tleap", "record %d: leapsectz %#x, RFC 9636 reader %#x (version %q)", i, l.Tleap, r.Occur, ref.Block)
 		}
 	}
 	return nil

@@ -27,7 +27,7 @@ func v1Unsigned(block byte, tleap uint64, occur int64) bool {
 func v1Truncated(file []byte, ls []leapsectz.LeapSecond) error {
 	for i, l := range ls {
 		if l.Tleap>>32 != 0 {
-			return harness.Violated("roundtrip", "Write(0).Tleap", "record %d: time %d written to a version 1 file (%d octets) without an error, as %d", i, l.Tleap, len(file), uint32(l.Tleap))
+			return harness.Violated("roundtrip", "Write(0).Tleap", "record %d: time %#x written to a version 1 file (%d octets) without an error, as %#x", i, l.Tleap, len(file), uint32(l.Tleap))
 		}
 	}
 	return nil

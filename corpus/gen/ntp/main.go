@@ -2,9 +2,12 @@
 // every version and mode with extension fields, legacy MACs and NTS
 // (corpus/ntp), bare extension field lists (corpus/ntp-ef), NTS-KE records
 // (corpus/ntske), chrony command replies (corpus/chrony) and ntpd mode 6
-// control replies (corpus/ntp-control), and tzdata's leap-second files
-// (corpus/leap-tzif, corpus/leap-table). NTS seeds are sealed with the fixed
-// keys of package ntpfuzz, so they verify in the fuzz targets.
+// control replies (corpus/ntp-control), plus files from Debian packages:
+// tzdata's leap-second files (corpus/leap-tzif, corpus/leap-table) and the
+// server addresses of chrony's and ntpsec's configuration examples
+// (corpus/ntp-address, fetched with apt-get download). NTS seeds are
+// sealed with the fixed keys of package ntpfuzz, so they verify in the
+// fuzz targets.
 //
 // Run from the module root:
 //
@@ -48,7 +51,7 @@ func run() error {
 		return fmt.Errorf("%w (run from inside the daemonfuzz module)", err)
 	}
 	var all []seed
-	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds, leapSeeds} {
+	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds, leapSeeds, addressSeeds} {
 		s, err := gen()
 		if err != nil {
 			return err

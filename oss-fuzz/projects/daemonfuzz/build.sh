@@ -58,5 +58,6 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKEReco
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSKEServer ntp_FuzzNTSKEServer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSVerify ntp_FuzzNTSVerify
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzPacket ntp_FuzzPacket
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzQueryAddress ntp_FuzzQueryAddress
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzResponder ntp_FuzzResponder
 

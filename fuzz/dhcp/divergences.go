@@ -41,7 +41,9 @@ package dhcpfuzz
 //	     the message when one is malformed (for example an IA_NA shorter
 //	     than 12 bytes, a DUID-UUID that is not 16 bytes); gopacket only
 //	     checks option framing. Compared: insomniac-accepts implies
-//	     gopacket-accepts; the converse is not required.
+//	     gopacket-accepts; the converse is not required. gopacket still
+//	     decodes every input insomniac rejects (and the relayed messages
+//	     in it), so its panics there are found.
 //	D6.2 Option values. insomniac re-serialises typed options from their
 //	     parsed form; gopacket keeps raw bytes. Compared: code and order of
 //	     every option; raw bytes for options insomniac keeps generic and

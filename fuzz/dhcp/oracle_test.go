@@ -332,3 +332,48 @@ func TestClient6Fails(t *testing.T) {
 	r = &rogue6{solicit: sol, advert: adv}
 	wantViolation(t, r.checkSent(req), "invariant", "Client6.Request.ServerID")
 }
+
+// Every decoder of a differential sees every input, whatever the other
+// decoder said (a gopacket panic on a packet insomniac rejects is a
+// finding).
+func TestDifferentialsGiveGopacketWhatInsomniacRejects(t *testing.T) {
+	// A relay-forward whose relayed message is 3 octets: insomniac rejects
+	// the whole packet; gopacket must decode it and the relayed bytes.
+	relay := append([]byte{byte(dhcpv6.MessageTypeRelayForward), 0}, make([]byte, 32)...)
+	relay = append(relay, 0, byte(dhcpv6.OptionRelayMsg), 0, 3, 1, 2, 3)
+	if _, err := dhcpv6.FromBytes(relay); err == nil {
+		t.Fatal("insomniac accepts the relayed 3-octet message; the test needs one it rejects")
+	}
+	var seen []int
+	real6 := gopacketV6
+	t.Cleanup(func() { gopacketV6 = real6 })
+	gopacketV6 = func(raw []byte) (*layers.DHCPv6, error) { seen = append(seen, len(raw)); return real6(raw) }
+	if err := V6Differential(relay); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen[0] != len(relay) || seen[1] != 3 {
+		t.Fatalf("gopacket decoded inputs of lengths %v, want [%d 3]", seen, len(relay))
+	}
+	gopacketV6 = func([]byte) (*layers.DHCPv6, error) { panic("gopacket bug") }
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("a gopacket panic on a packet insomniac rejects was swallowed")
+			}
+		}()
+		_ = V6Differential(relay)
+	}()
+
+	short := []byte{1, 1, 6, 0, 1, 2, 3, 4} // a BOOTP header cut at 8 octets
+	if _, err := dhcpv4.FromBytes(short); err == nil {
+		t.Fatal("insomniac accepts 8 octets; the test needs an input it rejects")
+	}
+	seen = nil
+	real4 := gopacketV4
+	t.Cleanup(func() { gopacketV4 = real4 })
+	gopacketV4 = func(raw []byte) (*layers.DHCPv4, error) { seen = append(seen, len(raw)); return real4(raw) }
+	_ = V4Differential(short)
+	if len(seen) != 1 {
+		t.Fatalf("gopacket decoded %d inputs, want the one insomniac rejects", len(seen))
+	}
+}

@@ -32,17 +32,27 @@ type headerDecoder func(wire []byte) (h ntpHeader, ok bool)
 // gopacket/layers.NTP too. Leap, version, mode, stratum, poll, precision,
 // root delay and dispersion, reference id and the four timestamps must agree
 // (see divergences.go for what is tolerated).
+//
+// Every decoder sees every input, whatever the others said: a datagram
+// shorter than a header, or one too long to send (over maxPeerReply), is
+// still decoded by facebook/time and gopacket, from data itself when no
+// datagram reached the client.
 func Differential(data []byte) error {
 	return differential(data, facebookHeader, gopacketHeader)
 }
 
 func differential(data []byte, fb, gp headerDecoder) error {
-	if len(data) < protocol.PacketSizeBytes || len(data) > maxPeerReply {
-		return nil
+	var (
+		r    *ntp.Response
+		err  error
+		wire []byte
+	)
+	if len(data) <= maxPeerReply {
+		r, wire, err = beevikQuery(data)
 	}
-	r, wire, err := beevikQuery(data)
-	if wire == nil {
-		return nil // no request reached the peer
+	received := wire != nil
+	if !received {
+		wire = data // no datagram reached the client: decode the input itself
 	}
 	hf, okf := fb(wire)
 	hg, okg := gp(wire)
@@ -55,7 +65,7 @@ func differential(data []byte, fb, gp headerDecoder) error {
 	if err := compareRaw(hf, hg); err != nil {
 		return err
 	}
-	if err != nil || r == nil || hf.Version == 5 {
+	if !received || err != nil || r == nil || hf.Version == 5 {
 		return nil // divergence 2
 	}
 	return compareBeevik(hf, r)
@@ -65,6 +75,9 @@ func facebookHeader(wire []byte) (ntpHeader, bool) {
 	p, err := protocol.BytesToPacket(wire)
 	if err != nil {
 		// Divergence 1: the header alone.
+		if len(wire) < protocol.PacketSizeBytes {
+			return ntpHeader{}, false
+		}
 		if p, err = protocol.BytesToPacket(wire[:protocol.PacketSizeBytes]); err != nil {
 			return ntpHeader{}, false
 		}

@@ -304,3 +304,30 @@ func TestStructuredMACTrailerOracle(t *testing.T) {
 	}
 	wantViolation(t, checkMACTrailer(p, append(bytes.Clone(wire), md5...), md5), "roundtrip", "Trailer")
 }
+
+// Every decoder of the differential sees every input: a reply shorter than
+// a header, which beevik/ntp and facebook/time reject, still reaches
+// gopacket, and the other way round.
+func TestDifferentialGivesEveryDecoderEveryInput(t *testing.T) {
+	short := plainRequest(t)[:20]
+	var fbSeen, gpSeen [][]byte
+	fb := func(w []byte) (ntpHeader, bool) { fbSeen = append(fbSeen, w); return facebookHeader(w) }
+	gp := func(w []byte) (ntpHeader, bool) { gpSeen = append(gpSeen, w); return gopacketHeader(w) }
+	if err := differential(short, fb, gp); err != nil {
+		t.Fatal(err)
+	}
+	if len(fbSeen) != 1 || len(gpSeen) != 1 || len(fbSeen[0]) != 20 || len(gpSeen[0]) != 20 {
+		t.Fatalf("facebook/time decoded %d inputs, gopacket %d; want the 20-octet one each", len(fbSeen), len(gpSeen))
+	}
+	// A gopacket that accepts what facebook/time rejects is reported.
+	lenient := func(w []byte) (ntpHeader, bool) { return ntpHeader{}, true }
+	wantViolation(t, differential(short, facebookHeader, lenient), "differential", "Accept")
+	// Too long for one datagram: beevik/ntp never receives it, the
+	// decoders still do.
+	fbSeen, gpSeen = nil, nil
+	long := append(plainRequest(t), make([]byte, maxPeerReply)...)
+	_ = differential(long, fb, gp)
+	if len(fbSeen) != 1 || len(gpSeen) != 1 {
+		t.Fatalf("an input over maxPeerReply reached facebook/time %d times, gopacket %d", len(fbSeen), len(gpSeen))
+	}
+}

@@ -25,6 +25,7 @@ type minimizeCmd struct {
 	memMB   int
 	all     bool
 	noStore bool
+	replay  bool
 }
 
 func (*minimizeCmd) Name() string { return "minimize" }
@@ -40,8 +41,12 @@ file or raw bytes, for example a CI artifact), writes the result to -o
 stored crashes (or -all: every stored crash not yet minimised), minimises
 each in place: the result becomes its reproducer, the original is kept.
 
-Minimisation replays candidates (delta debugging over bytes, truncation,
-zeroing), -workers at a time, within -budget per crasher.`
+Minimisation tries candidates (delta debugging over bytes, truncation,
+zeroing) within -budget per crasher: panics and oracle failures in batches
+of candidates per test process, with each candidate a subtest and panics
+recovered in-process; hangs and OOMs (and everything with -replay) with a
+replay per candidate, -workers at a time. With several crashers it prints
+progress and an estimate of the time left; Ctrl-C stops it with one line.`
 }
 
 func (c *minimizeCmd) Flags(fs *flag.FlagSet) {
@@ -53,6 +58,7 @@ func (c *minimizeCmd) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.memMB, "mem", 2048, "per-replay memory limit in MiB (0: none)")
 	fs.BoolVar(&c.all, "all", false, "minimise every stored crash not yet minimised")
 	fs.BoolVar(&c.noStore, "no-store", false, "with FILE: do not record the crash in the store")
+	fs.BoolVar(&c.replay, "replay", false, "replay each candidate in its own process (the slow way; hangs and OOMs always are)")
 }
 
 func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
@@ -60,7 +66,7 @@ func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	tr := &triage.Triager{Store: store, Timeout: c.timeout, MemLimitMB: c.memMB}
+	tr := &triage.Triager{Store: store, Timeout: c.timeout, MemLimitMB: c.memMB, InProcess: !c.replay}
 	defer tr.Close()
 	opts := minimize.Options{Workers: c.workers, Budget: c.budget}
 	if c.target != "" {
@@ -85,12 +91,22 @@ func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	default:
 		return &usageError{"give FILE -target T, stored crashes, or -all"}
 	}
-	for _, e := range entries {
+	start := time.Now()
+	done := 0
+	for i, e := range entries {
+		if len(entries) > 1 {
+			fmt.Fprintf(cli.Stderr, "minimize: [%d/%d] %s (%d bytes)%s\n", i+1, len(entries), e.Crash.StoreKey(), e.Crash.Input.Size, estimate(start, i, len(entries), c.budget))
+		}
 		m, err := tr.MinimizeEntry(ctx, e, opts)
+		if ctx.Err() != nil {
+			// One line for an interrupt, not one error per crasher left.
+			return fmt.Errorf("interrupted during %s; %d of %d minimised, the rest left as they were (a reproducer is replaced only when its minimisation ends)", e.Crash.StoreKey(), done, len(entries))
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		done++
 		printMinimized(cli, e.Crash.StoreKey(), m)
 	}
 	for _, err := range errs {
@@ -100,6 +116,17 @@ func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		return fmt.Errorf("%d crashers not minimised (above)", len(errs))
 	}
 	return nil
+}
+
+// estimate is the progress note of the i-th of n crashers: the time spent
+// and what is left at the average pace so far (at most budget each).
+func estimate(start time.Time, i, n int, budget time.Duration) string {
+	if i == 0 {
+		return fmt.Sprintf("; at most %s each", budget)
+	}
+	spent := time.Since(start)
+	left := spent / time.Duration(i) * time.Duration(n-i)
+	return fmt.Sprintf("; %s spent, about %s left", spent.Round(time.Second), left.Round(time.Second))
 }
 
 func (c *minimizeCmd) minimizeFile(ctx context.Context, cli *CLI, tr *triage.Triager, file string, opts minimize.Options) error {

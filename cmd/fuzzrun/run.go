@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -13,9 +14,14 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/minimize"
 	"github.com/daemonfuzz/daemonfuzz/internal/run"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+	"github.com/daemonfuzz/daemonfuzz/internal/triage"
 	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
@@ -27,6 +33,7 @@ type runCmd struct {
 	minimize, hang   time.Duration
 	memMB            int
 	json             bool
+	crashMinimize    time.Duration
 }
 
 func (*runCmd) Name() string { return "run" }
@@ -57,6 +64,7 @@ func (c *runCmd) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.hang, "hang-timeout", engine.DefaultHangTimeout, "an input running this long is recorded as a hang")
 	fs.IntVar(&c.memMB, "mem-limit", 2048, "`MiB` of resident memory a fuzzing worker may use before its input is recorded as an OOM (0: no limit)")
 	fs.BoolVar(&c.json, "json", false, "print the run summary as JSON instead of a table")
+	fs.DurationVar(&c.crashMinimize, "crash-minimize", 30*time.Second, "minimise each new crash in-process for at most this `duration` when it is stored (0: leave it to 'fuzzrun minimize')")
 }
 
 func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
@@ -76,8 +84,11 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if len(targets) == 0 {
 		return fmt.Errorf("no fuzz targets in %s (a target is func FuzzXxx(f *testing.F) in a _test.go file)", root)
 	}
-	wdRoot := workDir(cli, root, c.workdir).Root
-	sink := storeSink{store: crashstore.Open(root), root: root}
+	wd := workDir(cli, root, c.workdir)
+	wdRoot := wd.Root
+	sink := &storeSink{store: crashstore.Open(root), root: root, wd: wd, minimize: c.crashMinimize, ctx: ctx,
+		tr: &triage.Triager{Store: crashstore.Open(root), Targets: targets, InProcess: true, Timeout: c.hang, MemLimitMB: c.memMB}}
+	defer sink.tr.Close()
 	r, err := run.New(run.Options{
 		ModuleRoot: root, WorkDir: wdRoot, Targets: targets,
 		Jobs: c.jobs, Parallel: c.parallel, Total: c.total, PerTarget: c.perTarget,
@@ -134,24 +145,35 @@ func display(cli *CLI) run.Display {
 
 // storeSink files the crashes of a run in the module's crash store.
 type storeSink struct {
-	store *crashstore.Store
-	root  string
+	store    *crashstore.Store
+	root     string
+	wd       *workdir.Dir
+	tr       *triage.Triager
+	minimize time.Duration // budget to minimise a new crash; 0: none
+	ctx      context.Context
 }
 
-func (s storeSink) record(c engine.Crash) (workdir.CrashRef, error) {
+func (s *storeSink) record(c engine.Crash) (workdir.CrashRef, error) {
 	input := c.Input
 	if input == nil {
 		// A target of another shape than func(*testing.T, []byte): keep
 		// the Go corpus file itself as the reproducer.
 		input = c.GoFile
 	}
-	e, isNew, err := s.store.Record(crashstore.Observation{
-		Target: c.Target, Package: c.ImportPath, Dir: c.Dir,
-		Input: input, Output: c.Output, Kind: c.Kind,
-		Source: "fuzzrun run", Seen: c.Seen,
-	})
+	t := target.Target{Name: c.Target, ImportPath: c.ImportPath, Dir: c.Dir}
+	obs := crashstore.Observe(triage.Ref(t), input, c.Output, c.Kind, "fuzzrun run", c.Seen)
+	// A hang or an oom is only a crash when its replay showed it again.
+	obs.Unconfirmed = c.Kind != "" && !(c.Replayed && c.Reproduced)
+	e, isNew, err := s.store.Record(obs)
 	if err != nil {
-		return workdir.CrashRef{}, err
+		dir := s.wd.UnstoredDir(t)
+		if errors.Is(err, crashstore.ErrUnconfirmed) {
+			dir = s.wd.UnconfirmedDir(t)
+		}
+		return workdir.CrashRef{}, s.keep(dir, c, err)
+	}
+	if isNew && s.minimize > 0 && input != nil {
+		s.minimizeNew(t, e)
 	}
 	ref := workdir.CrashRef{Path: e.Path, New: isNew}
 	if rel, err := filepath.Rel(s.root, e.Path); err == nil {
@@ -161,4 +183,32 @@ func (s storeSink) record(c engine.Crash) (workdir.CrashRef, error) {
 		ref.ID, ref.Title, ref.Kind = e.Crash.ID, e.Crash.Title, e.Crash.Kind
 	}
 	return ref, nil
+}
+
+// keep writes a crash the store did not take into dir, and returns the
+// error saying where it is.
+func (s *storeSink) keep(dir string, c engine.Crash, why error) error {
+	path := filepath.Join(dir, c.File)
+	if err := atomicfile.Write(path, c.GoFile, 0o644); err != nil {
+		return fmt.Errorf("%w; and its input could not be kept either (%v): it is lost", why, err)
+	}
+	if err := atomicfile.Write(path+".log", c.Output, 0o644); err != nil {
+		return fmt.Errorf("%w; input kept in %s, without its output (%v)", why, path, err)
+	}
+	if errors.Is(why, crashstore.ErrUnconfirmed) {
+		return fmt.Errorf("%w; kept in %s for a look", why, path)
+	}
+	return fmt.Errorf("%w; input kept in %s: fix the store, move it to crashers/_incoming/%s/ and run 'fuzzrun triage'", why, path, c.Target)
+}
+
+// minimizeNew shrinks a newly stored crash within the budget; a failure
+// leaves the entry as it was stored (not minimised), and says so.
+func (s *storeSink) minimizeNew(t target.Target, e crashstore.Entry) {
+	switch e.Crash.Kind {
+	case signature.KindHang, signature.KindOOM, signature.KindTerminated:
+		return // a replay per candidate: too slow for the run; 'fuzzrun minimize' does it
+	}
+	if _, err := s.tr.MinimizeEntry(s.ctx, e, minimize.Options{Budget: s.minimize}); err != nil && s.ctx.Err() == nil {
+		fmt.Fprintf(os.Stderr, "fuzzrun run: %s stored but not minimised: %v\n", e.Crash.StoreKey(), err)
+	}
 }

@@ -39,6 +39,9 @@ func (s Status) String() string {
 type Result struct {
 	Blocks []Block // sorted
 	Status Status
+	// Panic is a recovered panic's message, a newline and its stack
+	// (EnvRecover; see Binary.Outcomes); nil otherwise.
+	Panic []byte
 }
 
 // inputPrefix names scratch corpus files, so -test.run selects them and not
@@ -325,6 +328,12 @@ func parseRecords(data []byte, name string) (map[int]Result, int, error) {
 		}
 		if kind == 'B' {
 			started = idx
+			continue
+		}
+		if kind == 'S' {
+			r := got[idx]
+			r.Panic = append([]byte(nil), payload...)
+			got[idx] = r
 			continue
 		}
 		blocks, err := decodeBlocks(payload)

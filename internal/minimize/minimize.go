@@ -27,7 +27,18 @@ type Options struct {
 	Budget time.Duration
 	// MaxRuns bounds the number of tests; 0 means no limit.
 	MaxRuns int
+	// Batch, if set, is used instead of Test: it tests candidates in order
+	// (in one process, say) and reports which pass. Workers is then the
+	// number of candidates per batch.
+	Batch BatchTest
+	// Progress, if set, is called after every batch of candidates with the
+	// runs so far and the size of the best input.
+	Progress func(runs, best int)
 }
+
+// BatchTest reports, for each candidate in order, whether it still
+// reproduces the crash. An error aborts minimisation.
+type BatchTest func(ctx context.Context, candidates [][]byte) ([]bool, error)
 
 // Result is the outcome of Minimize.
 type Result struct {
@@ -113,16 +124,31 @@ func (m *minimizer) run(ctx context.Context, cands [][]byte) (int, error) {
 		}
 		pass := make([]bool, hi-lo)
 		errs := make([]error, hi-lo)
-		var wg sync.WaitGroup
-		for i := lo; i < hi; i++ {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				pass[i-lo], errs[i-lo] = m.test(ctx, cands[i])
-			}(i)
+		if m.opts.Batch != nil {
+			got, err := m.opts.Batch(ctx, cands[lo:hi])
+			if err == nil && len(got) != hi-lo {
+				err = errors.New("minimize: batch test returned the wrong number of results")
+			}
+			if err != nil {
+				errs[0] = err
+			} else {
+				copy(pass, got)
+			}
+		} else {
+			var wg sync.WaitGroup
+			for i := lo; i < hi; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					pass[i-lo], errs[i-lo] = m.test(ctx, cands[i])
+				}(i)
+			}
+			wg.Wait()
 		}
-		wg.Wait()
 		m.runs += hi - lo
+		if m.opts.Progress != nil {
+			m.opts.Progress(m.runs, len(m.best))
+		}
 		for i := range pass {
 			if errs[i] != nil {
 				if ctx.Err() != nil {

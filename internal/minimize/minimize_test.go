@@ -127,3 +127,36 @@ func TestMinimizeTestError(t *testing.T) {
 		t.Fatalf("res %q err %v", res.Input, err)
 	}
 }
+
+// A batch tester gives the result candidate-by-candidate testing gives, in
+// batches of Workers candidates, and reports progress.
+func TestMinimizeBatch(t *testing.T) {
+	in := noisy(300, 7)
+	want, err := Minimize(context.Background(), in, crashesOn, Options{Workers: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches, progress := 0, 0
+	batch := func(ctx context.Context, cands [][]byte) ([]bool, error) {
+		batches++
+		if len(cands) > 64 {
+			t.Errorf("batch of %d candidates, more than Workers", len(cands))
+		}
+		out := make([]bool, len(cands))
+		for i, c := range cands {
+			out[i], _ = crashesOn(ctx, c)
+		}
+		return out, nil
+	}
+	got, err := Minimize(context.Background(), in, nil, Options{Workers: 64, Batch: batch, Progress: func(runs, best int) { progress++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Input, want.Input) || got.Runs != want.Runs || batches == 0 || progress != batches {
+		t.Fatalf("batch: %q in %d runs (%d batches, %d progress calls); per candidate: %q in %d runs", got.Input, got.Runs, batches, progress, want.Input, want.Runs)
+	}
+	failing := func(context.Context, [][]byte) ([]bool, error) { return nil, errors.New("process died") }
+	if _, err := Minimize(context.Background(), in, nil, Options{Batch: failing}); err == nil || err.Error() != "process died" {
+		t.Errorf("batch error: %v", err)
+	}
+}

@@ -72,13 +72,18 @@ var plumbing = map[string]bool{
 // seed and call the target body.
 var wrapper = regexp.MustCompile(`\.Fuzz[A-Za-z0-9_]*(\.func[0-9.]*)?$`)
 
+// generated matches the functions fuzzrun generates into a target's package
+// (internal/coverage's per-input wrapper, fuzzrunCoverWrap and its
+// closures): machinery, whatever package they are compiled into.
+var generated = regexp.MustCompile(`\.fuzzrun[A-Z][A-Za-z0-9_]*(\.func[0-9.]*)*$`)
+
 // isPlumbing reports whether a frame is machinery rather than code under test.
 func (f frame) isPlumbing() bool {
 	p := f.pkgPath()
 	if plumbing[p] || strings.HasPrefix(p, "internal/runtime/") || strings.HasPrefix(p, "runtime/") {
 		return true
 	}
-	return wrapper.MatchString(string(f))
+	return wrapper.MatchString(string(f)) || generated.MatchString(string(f))
 }
 
 var (

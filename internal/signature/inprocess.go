@@ -10,9 +10,14 @@ import (
 // function still holds the panicking frames). It gives the same signature
 // as Parse gives for the output of the same panic left to crash the test.
 func FromPanic(v any, stack []byte) Crash {
-	msg := PanicMessage(v)
-	lines := strings.Split(string(stack), "\n")
-	return fromTrace(KindPanic, msg, lines)
+	return FromPanicText(PanicMessage(v), stack)
+}
+
+// FromPanicText is FromPanic for a panic value already rendered by
+// PanicMessage (by code that cannot import this package, such as the
+// wrapper internal/coverage generates).
+func FromPanicText(msg string, stack []byte) Crash {
+	return fromTrace(KindPanic, msg, strings.Split(string(stack), "\n"))
 }
 
 // PanicMessage renders a panic value the way the runtime prints it after

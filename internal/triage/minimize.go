@@ -81,6 +81,18 @@ func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte
 		}
 		return o.Failed && o.Crash.Sig.ID() == want, nil
 	}
+	if tr.InProcess && tr.Replay == nil {
+		switch first.Crash.Sig.Kind {
+		case signature.KindHang, signature.KindOOM, signature.KindTerminated:
+		default:
+			// Built before the clock starts, as the replay binary is.
+			if _, err := tr.inprocBinary(ctx, t); err != nil {
+				return Minimized{}, err
+			}
+			opts.Batch = tr.batchTest(t, want)
+			opts.Workers = max(opts.Workers, 64)
+		}
+	}
 	res, err := minimize.Minimize(ctx, input, test, opts)
 	m := Minimized{Zeros: bytes.Count(input, []byte{0}), Crash: first.Crash, Title: first.Crash.Title(PackageName(t.ImportPath)), Before: len(input), Input: res.Input, Output: first.Output, Runs: res.Runs, Elapsed: res.Elapsed, Complete: res.Complete}
 	if err != nil {

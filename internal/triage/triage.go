@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
@@ -39,13 +40,22 @@ type Triager struct {
 	MemLimitMB int           // per-replay memory limit; 0 means none
 	Now        func() time.Time
 
-	mu   sync.Mutex
-	bins map[string]string // package dir -> test binary
-	tmp  string
+	// InProcess minimises panics and oracle failures with many candidates
+	// per test process (see inproc.go) rather than a replay per candidate.
+	InProcess bool
+
+	mu     sync.Mutex
+	bins   map[string]string // package dir -> test binary
+	inproc map[string]*coverage.Binary
+	tmp    string
 }
 
 // Close removes the test binaries the triager built.
 func (tr *Triager) Close() error {
+	for _, b := range tr.inproc {
+		b.Close()
+	}
+	tr.inproc = nil
 	if tr.tmp != "" {
 		return os.RemoveAll(tr.tmp)
 	}

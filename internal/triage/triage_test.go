@@ -246,3 +246,29 @@ func TestTriageDuplicateAndRegressRefusal(t *testing.T) {
 		t.Fatalf("regress of the whole store listed a duplicate: %+v", rs)
 	}
 }
+
+// In-process minimisation of a real panic in a toy module: many candidates
+// per test process, the same result a replay per candidate gives.
+func TestMinimizeInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two test binaries")
+	}
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../coverage/testdata/toymod")); err != nil {
+		t.Fatal(err)
+	}
+	tt := target.Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: "toy"}
+	tr := &Triager{Store: crashstore.Open(root), Targets: []target.Target{tt}, InProcess: true, Timeout: 5 * time.Second}
+	tr.Store.Deps = func(string, string) ([]report.Module, error) { return nil, nil }
+	defer tr.Close()
+	m, err := tr.MinimizeInput(context.Background(), tt, []byte("!!-a-long-tail-of-junk-0123456789"), minimizeOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(m.Input) != "!!" || m.Runs < 10 || !m.Complete {
+		t.Fatalf("minimised to %q in %d runs (complete %v)", m.Input, m.Runs, m.Complete)
+	}
+	if m.Crash.Sig.Kind != "panic" || !strings.Contains(m.Crash.Sig.Message, "double bang") {
+		t.Errorf("crash %+v", m.Crash.Sig)
+	}
+}

@@ -87,6 +87,14 @@ func (w *Dir) UnconfirmedDir(t target.Target) string {
 	return filepath.Join(w.Root, "unconfirmed", filepath.FromSlash(t.Dir), t.Name)
 }
 
+// UnstoredDir holds the inputs of crashes the crash store could not record
+// (crashers/ not writable, a broken entry in the way), one Go corpus file
+// each with go test's output beside it as <file>.log: nothing found is
+// lost, and 'fuzzrun triage' can ingest them from crashers/_incoming later.
+func (w *Dir) UnstoredDir(t target.Target) string {
+	return filepath.Join(w.Root, "unstored", filepath.FromSlash(t.Dir), t.Name)
+}
+
 // StatsRoot holds every target's stats time series.
 func (w *Dir) StatsRoot() string { return filepath.Join(w.Root, "stats") }
 

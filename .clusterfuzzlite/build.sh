@@ -23,6 +23,8 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient4 
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient6 dhcp_FuzzClient6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange4 dhcp_FuzzExchange4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzLabel dhcp_FuzzLabel
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV4 dhcp_FuzzNetbootV4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV6 dhcp_FuzzNetbootV6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzRawUDP4 dhcp_FuzzRawUDP4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzServer4 dhcp_FuzzServer4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzServer6 dhcp_FuzzServer6

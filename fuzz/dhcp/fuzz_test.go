@@ -70,3 +70,13 @@ func FuzzClient6(f *testing.F) {
 	harness.Seed(f, "dhcp-client6")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client6) })
 }
+
+func FuzzNetbootV4(f *testing.F) {
+	harness.Seed(f, "dhcpv4")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NetbootV4) })
+}
+
+func FuzzNetbootV6(f *testing.F) {
+	harness.Seed(f, "dhcpv6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NetbootV6) })
+}

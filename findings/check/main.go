@@ -25,8 +25,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 )
@@ -73,28 +75,30 @@ func run(dir, doc string, write, tableOnly bool, only string) error {
 		problems = append(problems, err.Error())
 	}
 	if !tableOnly {
+		var selected []Finding
+		for _, f := range fs {
+			if only == "" || strings.Contains(f.ID, only) {
+				selected = append(selected, f)
+			}
+		}
+		results := checkAll(dir, selected)
 		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "FINDING\tLIBRARY@VERSION\tSTATUS\tAS RELEASED\tWITH PATCH\tTIME\tVERDICT")
-		for _, f := range fs {
-			if only != "" && !strings.Contains(f.ID, only) {
-				continue
-			}
-			fmt.Fprintf(os.Stderr, "findings: checking %s\n", f.ID)
-			start := time.Now()
-			released, patched, err := check(filepath.Join(dir, f.ID), f)
+		for i, f := range selected {
+			r := results[i]
 			verdict := "ok"
 			switch {
-			case err != nil:
+			case r.err != nil:
 				verdict = "ERROR"
-				problems = append(problems, fmt.Sprintf("%s: %v", f.ID, err))
-			case released != want(f):
+				problems = append(problems, fmt.Sprintf("%s: %v", f.ID, r.err))
+			case r.released != want(f):
 				verdict = "MISMATCH"
-				problems = append(problems, fmt.Sprintf("%s: bug is %s in %s@%s but finding.json says status %q; update its status (and FINDINGS.md with -write)", f.ID, released, f.Library, f.Version, f.Status))
-			case patched != "" && patched != "absent":
+				problems = append(problems, fmt.Sprintf("%s: bug is %s in %s@%s but finding.json says status %q; update its status (and FINDINGS.md with -write)", f.ID, r.released, f.Library, f.Version, f.Status))
+			case r.patched != "" && r.patched != "absent":
 				verdict = "MISMATCH"
-				problems = append(problems, fmt.Sprintf("%s: still %s with fix.patch applied", f.ID, patched))
+				problems = append(problems, fmt.Sprintf("%s: still %s with fix.patch applied", f.ID, r.patched))
 			}
-			fmt.Fprintf(tw, "%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Library, f.Version, f.Status, released, patchedWord(patched), time.Since(start).Round(100*time.Millisecond), verdict)
+			fmt.Fprintf(tw, "%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\n", f.ID, f.Library, f.Version, f.Status, r.released, patchedWord(r.patched), r.took.Round(100*time.Millisecond), verdict)
 		}
 		tw.Flush()
 	}
@@ -102,6 +106,35 @@ func run(dir, doc string, write, tableOnly bool, only string) error {
 		return errors.New(strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+type result struct {
+	released, patched string
+	took              time.Duration
+	err               error
+}
+
+// checkAll checks fs with one worker per CPU (each check is mostly a
+// compile) and returns the results in the order of fs.
+func checkAll(dir string, fs []Finding) []result {
+	results := make([]result, len(fs))
+	sem := make(chan struct{}, max(1, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			fmt.Fprintf(os.Stderr, "findings: checking %s\n", f.ID)
+			start := time.Now()
+			r := &results[i]
+			r.released, r.patched, r.err = check(filepath.Join(dir, f.ID), f)
+			r.took = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 func want(f Finding) string {
@@ -214,7 +247,9 @@ func check(dir string, f Finding) (released, patched string, err error) {
 
 // outcome runs `go run [flags] .` in repro: exit 1 is "present", 0 "absent".
 func outcome(repro string, flags ...string) (string, error) {
-	cmd := exec.Command("go", append(append([]string{"run"}, flags...), ".")...)
+	// -trimpath: the patched copy lives in a fresh temporary directory; without
+	// it the build cache would miss on its path every run.
+	cmd := exec.Command("go", append(append([]string{"run", "-trimpath"}, flags...), ".")...)
 	cmd.Dir = repro
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
+
 	"bytes"
 	"context"
 	"errors"
@@ -180,10 +182,14 @@ func TestReplay(t *testing.T) {
 	}{
 		{"FuzzBug", "BUG!", bin, true, "", "panic: parse: planted bug", time.Minute},
 		{"FuzzBug", "fine", "", false, "", "PASS", time.Minute},
-		{"FuzzHang", "HANG!", bin, true, KindHang, "panic: test timed out", 2 * time.Second},
+		{"FuzzHang", "HANG!", bin, true, KindHang, "SIGQUIT", 2 * time.Second},
+		{"FuzzHang", "BLOCK", bin, true, KindHang, "SIGQUIT", 2 * time.Second},
 		// A generous timeout: on a loaded machine reaching the limit may be slow.
-		{"FuzzOOM", "OOM!", bin, true, KindOOM, "SIGABRT", time.Minute},
-		{"FuzzOOM", "LAZY!", bin, true, KindOOM, "SIGABRT", time.Minute},
+		{"FuzzOOM", "OOM!", bin, true, KindOOM, "runtime: out of memory", time.Minute},
+		{"FuzzOOM", "LAZY!", bin, true, KindOOM, "runtime: out of memory", time.Minute},
+		// 100 MiB past the 300 MiB limit fails; 100 MiB short of it completes.
+		{"FuzzOOM", "MEM400", bin, true, KindOOM, "runtime: out of memory", time.Minute},
+		{"FuzzOOM", "MEM200", bin, false, "", "PASS", time.Minute},
 	} {
 		res, err := Replay(context.Background(), ReplayOptions{
 			ModuleRoot: root, Target: toyTarget(tc.name), Input: []byte(tc.input),
@@ -196,6 +202,14 @@ func TestReplay(t *testing.T) {
 		if res.Failed != tc.failed || res.Kind != tc.kind || !strings.Contains(string(res.Output), tc.output) {
 			t.Errorf("Replay(%s, %q) = failed %v kind %q, want %v %q with %q in output:\n%s",
 				tc.name, tc.input, res.Failed, res.Kind, tc.failed, tc.kind, tc.output, res.Output)
+		}
+		if tc.kind != "" {
+			// A hang's signature has the looping function, an oom's the
+			// allocating one.
+			c, err := signature.Parse(res.Output, tc.kind)
+			if err != nil || !strings.Contains(strings.Join(c.Sig.Frames, " "), "example.com/toy/parse.Parse") || !strings.Contains(c.Title("parse"), "in Parse") {
+				t.Errorf("Replay(%s, %q): signature frames %v, title %q (%v), want parse.Parse:\n%s", tc.name, tc.input, c.Sig.Frames, c.Title("parse"), err, res.Output)
+			}
 		}
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {

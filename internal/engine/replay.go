@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,7 +37,9 @@ type ReplayOptions struct {
 	GoFile []byte
 	// Timeout bounds the run; exceeding it is a hang. 0 means DefaultHangTimeout.
 	Timeout time.Duration
-	// MemLimitMB aborts the run when its resident memory passes it: an OOM.
+	// MemLimitMB limits the run's address space to StartupReserveMB plus
+	// this many MiB; the runtime failing to allocate under it is an OOM.
+	// 0 means no limit.
 	MemLimitMB int
 	// Binary is a test binary from Build to reuse; if empty, Replay builds one.
 	Binary string
@@ -92,34 +95,64 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayResult, error) {
 	return replayFile(ctx, bin, dir, t.Name, name, timeout, opts.MemLimitMB)
 }
 
+// StartupReserveMB is the address space a Go test binary reserves at
+// start-up on linux/amd64 before running anything (heap arena index, page
+// summaries: measured at 1.2 GiB); a replay's address-space limit is
+// MemLimitMB on top of it.
+const StartupReserveMB = 1280
+
 // replayFile runs the corpus entry testdata/fuzz/<name>/<file> of the
 // package in dir with the test binary bin.
+//
+// A hang is confirmed with its stack: the process runs with
+// GOTRACEBACK=crash and gets SIGQUIT when the deadline passes, so every
+// thread prints the goroutine it runs, the looping one included (Go's own
+// -test.timeout panic prints "goroutine running on other thread; stack
+// unavailable" for it). -test.timeout stays as a backstop.
+//
+// An oom is confirmed only when the runtime fails: with memMB set, the
+// process's address space is limited (ulimit -v) to StartupReserveMB plus
+// memMB, and an input is an oom when the runtime reports that it is out of
+// memory, with the stack of the allocating goroutine. An allocation the
+// runtime completes under the limit is not an oom, however large.
 func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.Duration, memMB int) (ReplayResult, error) {
-	cmd := exec.Command(bin,
-		"-test.run=^"+regexp.QuoteMeta(name)+"$/^"+regexp.QuoteMeta(file)+"$",
-		"-test.timeout="+timeout.String(),
-		"-test.count=1")
+	args := []string{
+		"-test.run=^" + regexp.QuoteMeta(name) + "$/^" + regexp.QuoteMeta(file) + "$",
+		"-test.timeout=" + (timeout + 2*DefaultStopGrace).String(),
+		"-test.count=1",
+	}
+	// sh execs the binary after lowering its own limits: no window in which
+	// the binary runs without them. No core files from GOTRACEBACK=crash.
+	limit := "unlimited"
+	if memMB > 0 {
+		limit = strconv.Itoa((memMB + StartupReserveMB) * 1024)
+	}
+	cmd := exec.Command("/bin/sh", append([]string{"-c", `ulimit -c 0; ulimit -v "$0" && exec "$@"`, limit, bin}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := startGroup(cmd); err != nil {
 		return ReplayResult{}, fmt.Errorf("replay %s/%s: %w", name, file, err)
 	}
-	wd := &watchdog{leader: cmd.Process.Pid, memMB: int64(memMB), inLeader: true}
-	stop := make(chan struct{})
-	go wd.run(stop)
-	// -test.timeout makes the test panic with every goroutine's stack; the
-	// hard deadline only catches a binary too stuck to do even that.
-	hard, cancel := context.WithTimeout(ctx, timeout+DefaultStopGrace)
+	var quit atomic.Bool
+	timer := time.AfterFunc(timeout, func() {
+		quit.Store(true)
+		syscall.Kill(cmd.Process.Pid, syscall.SIGQUIT)
+	})
+	hard, cancel := context.WithTimeout(ctx, timeout+3*DefaultStopGrace)
 	defer cancel()
 	err := waitGroup(hard, cmd, time.Second)
-	close(stop)
+	timer.Stop()
 	if ctx.Err() != nil {
 		return ReplayResult{}, fmt.Errorf("replay %s/%s: %w", name, file, ctx.Err())
 	}
 	res := ReplayResult{Output: out.Bytes()}
 	if len(res.Output) > maxFailureOutput {
 		res.Output = res.Output[:maxFailureOutput]
+	}
+	if bytes.Contains(res.Output, []byte("failed to reserve page summary memory")) || bytes.Contains(res.Output, []byte("failed to allocate arena index")) {
+		return res, fmt.Errorf("replay %s/%s: the test binary cannot start within the memory limit; raise it", name, file)
 	}
 	var exitErr *exec.ExitError
 	switch {
@@ -133,13 +166,17 @@ func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.D
 		return res, fmt.Errorf("replay %s/%s: %w", name, file, err)
 	}
 	switch {
-	case wd.kind() == KindOOM:
+	case outOfMemory.Match(res.Output):
 		res.Kind = KindOOM
-	case hard.Err() != nil || bytes.Contains(res.Output, []byte("panic: test timed out after")):
+	case quit.Load() || hard.Err() != nil || bytes.Contains(res.Output, []byte("panic: test timed out after")):
 		res.Kind = KindHang
 	}
 	return res, nil
 }
+
+// outOfMemory matches the runtime's report of an allocation it could not
+// make.
+var outOfMemory = regexp.MustCompile(`(?m)^(fatal error: )?runtime: out of memory`)
 
 // missingDirs returns the directories from dir down to leaf that do not
 // exist yet, deepest first, so they can be removed again afterwards.

@@ -2,14 +2,18 @@ package engine
 
 import (
 	"sync"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"syscall"
 	"time"
 )
 
 // Crash kinds beyond a plain failure (a panic or an oracle violation, "").
+// They are internal/signature's: one definition of the kinds for the engine,
+// the signatures and the store.
 const (
-	KindHang = "hang" // an input ran longer than the hang timeout
-	KindOOM  = "oom"  // an input made a process pass the memory limit
+	KindHang = signature.KindHang // an input ran longer than the hang timeout
+	KindOOM  = signature.KindOOM  // an input made a process pass the memory limit
 )
 
 // watchInterval is how often the watchdog reads the process tree.

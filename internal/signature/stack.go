@@ -92,9 +92,10 @@ func goroutines(lines []string) []goroutine {
 // plumbing. A goroutine started by the code under test (a server loop, a
 // worker) adds the function that started it. Frames of the fuzz target's own
 // package (the package of its FuzzXxx wrapper: the target body, its oracle
-// helpers) are left out when any other frame remains, so that one bug in a
-// library reached through two targets, or through two helpers of one, is
-// one signature; a crash inside the target package alone keeps them.
+// helpers) are left out when a frame of a library (neither the standard
+// library nor the target package) remains, so that one bug in a library
+// reached through two targets, or through two helpers of one, is one
+// signature; a crash in the target package's own code keeps them.
 func (g goroutine) sigFrames() []string {
 	var names []string
 	for _, f := range g.frames {
@@ -105,6 +106,7 @@ func (g goroutine) sigFrames() []string {
 	}
 	own := g.targetPackage()
 	var all, lib []string
+	inLib := false // a frame outside the standard library and the target package
 	for _, name := range names {
 		f := normFrame(name)
 		if f.isPlumbing() {
@@ -113,10 +115,11 @@ func (g goroutine) sigFrames() []string {
 		all = append(all, string(f))
 		if own == "" || f.pkgPath() != own {
 			lib = append(lib, string(f))
+			inLib = inLib || !f.isStd()
 		}
 	}
-	if len(lib) == 0 {
-		lib = all
+	if !inLib {
+		lib = all // the bug is the target package's own
 	}
 	if len(lib) > FrameDepth {
 		lib = lib[:FrameDepth]

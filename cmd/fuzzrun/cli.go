@@ -26,6 +26,14 @@ type command interface {
 	Run(ctx context.Context, cli *CLI, args []string) error
 }
 
+// group is a verb whose first argument names one of its own verbs, as in
+// 'fuzzrun corpus import': each of those is an ordinary command, run by
+// the same code as the top-level ones, under the name "GROUP VERB".
+type group interface {
+	command
+	Verbs() []command
+}
+
 // commands returns every verb, in the order help lists them.
 func commands() []command {
 	return []command{
@@ -65,19 +73,31 @@ func (c *CLI) Main(ctx context.Context, args []string) int {
 		}
 		return exitOK
 	}
-	cmd := lookup(args[0])
+	cmd := lookup(commands(), args[0])
 	if cmd == nil {
 		fmt.Fprintf(c.Stderr, "fuzzrun: unknown command %q; run 'fuzzrun help' for the list\n", args[0])
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("fuzzrun "+cmd.Name(), flag.ContinueOnError)
+	name, args := cmd.Name(), args[1:]
+	if g, ok := cmd.(group); ok && len(args) > 0 {
+		if sub := lookup(g.Verbs(), args[0]); sub != nil {
+			cmd, name, args = sub, name+" "+sub.Name(), args[1:]
+		}
+	}
+	return c.run(ctx, name, cmd, args)
+}
+
+// run parses cmd's flags from args, runs it, prints its error and returns
+// the exit code the error calls for.
+func (c *CLI) run(ctx context.Context, name string, cmd command, args []string) int {
+	fs := flag.NewFlagSet("fuzzrun "+name, flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(c.Stderr, "usage: fuzzrun %s %s\n\n%s\n\nflags:\n", cmd.Name(), cmd.Usage(), cmd.Synopsis())
+		fmt.Fprintf(c.Stderr, "usage: fuzzrun %s %s\n\n%s\n\nflags:\n", name, cmd.Usage(), cmd.Synopsis())
 		fs.PrintDefaults()
 	}
 	cmd.Flags(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -90,20 +110,20 @@ func (c *CLI) Main(ctx context.Context, args []string) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", cmd.Name(), err)
+		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", name, err)
 		fs.Usage()
 		return exitUsage
 	case errors.As(err, &fe):
-		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", cmd.Name(), err)
+		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", name, err)
 		return exitFindings
 	default:
-		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", cmd.Name(), err)
+		fmt.Fprintf(c.Stderr, "fuzzrun %s: %v\n", name, err)
 		return exitError
 	}
 }
 
-func lookup(name string) command {
-	for _, c := range commands() {
+func lookup(cmds []command, name string) command {
+	for _, c := range cmds {
 		if c.Name() == name {
 			return c
 		}

@@ -2,18 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
-	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
-	"github.com/daemonfuzz/daemonfuzz/internal/target"
-	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 // coverageCmd reports the statement coverage a target's whole corpus
@@ -67,18 +61,29 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		return &usageError{fmt.Sprintf("-profile keeps one profile, and %q matches %d targets", c.target, len(ts))}
 	}
 	wd := workDir(cli, root, c.workdir)
-	tmp, err := os.MkdirTemp("", "fuzzrun-coverage-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
 	var reports []*coverage.Report
 	for _, t := range ts {
-		rep, err := c.measure(ctx, cli, root, wd, t, tmp, len(ts) > 1)
+		opts := coverage.MeasureOptions{
+			Options: coverage.Options{ModuleRoot: root, CoverPkg: coverPkg(c.coverpkg), Log: cli.Stderr},
+			WorkDir: wd, Profile: cliPath(cli, c.profile), HTMLDir: cliPath(cli, c.html),
+		}
+		if c.html != "" && len(ts) > 1 {
+			opts.HTMLDir = filepath.Join(opts.HTMLDir, t.Name)
+		}
+		m, err := coverage.Measure(ctx, t, opts)
 		if err != nil {
 			return err
 		}
-		reports = append(reports, rep)
+		for _, p := range m.Problems {
+			fmt.Fprintf(cli.Stderr, "fuzzrun coverage: skipped %s\n", p)
+		}
+		if m.Unmeasured > 0 {
+			fmt.Fprintf(cli.Stderr, "fuzzrun coverage: %s: %d inputs crash or hang the target and were left out (see 'fuzzrun triage')\n", t.ID(), m.Unmeasured)
+		}
+		if m.HTML != "" {
+			fmt.Fprintf(cli.Stderr, "fuzzrun coverage: %s: HTML report in %s\n", t.ID(), m.HTML)
+		}
+		reports = append(reports, m.Report)
 	}
 	if c.json {
 		return writeJSON(cli.Stdout, reports)
@@ -95,69 +100,4 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		}
 	}
 	return tw.Flush()
-}
-
-func (c *coverageCmd) measure(ctx context.Context, cli *CLI, root string, wd *workdir.Dir, t target.Target, tmp string, several bool) (*coverage.Report, error) {
-	var inputs [][]byte
-	for _, dir := range []string{filepath.Join(t.AbsDir(root), "testdata", "fuzz", t.Name), wd.CorpusDir(t)} {
-		entries, problems, err := corpus.ReadEntries(dir, true, "")
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range problems {
-			fmt.Fprintf(cli.Stderr, "fuzzrun coverage: skipped %s\n", p)
-		}
-		for _, e := range entries {
-			inputs = append(inputs, e.Data)
-		}
-	}
-	bins, err := buildBinaries(ctx, cli, root, []target.Target{t}, c.coverpkg)
-	if err != nil {
-		return nil, err
-	}
-	defer closeAll(bins)
-	profile := cliPath(cli, c.profile)
-	if profile == "" {
-		profile = filepath.Join(tmp, t.Name+".cover")
-	}
-	rep, skipped, err := bins[0].Profile(ctx, inputs, true, profile)
-	if err != nil {
-		return nil, err
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(cli.Stderr, "fuzzrun coverage: %s: %d inputs crash or hang the target and were left out (see 'fuzzrun triage')\n", t.ID(), len(skipped))
-	}
-	rep.Target = t.ID()
-	if c.profile == "" {
-		rep.Profile = ""
-	}
-	if err := keepCoverage(ctx, root, wd.CoverageDir(t), rep, profile); err != nil {
-		return nil, err
-	}
-	if c.html != "" {
-		dir := cliPath(cli, c.html)
-		if several {
-			dir = filepath.Join(dir, t.Name)
-		}
-		page, err := coverage.HTML(ctx, root, profile, dir)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(cli.Stderr, "fuzzrun coverage: %s: HTML report in %s\n", t.ID(), page)
-	}
-	return rep, nil
-}
-
-// keepCoverage saves rep and go tool cover's HTML view as the target's last
-// measurement in the work directory, where 'fuzzrun report -html' finds them.
-func keepCoverage(ctx context.Context, root, dir string, rep *coverage.Report, profile string) error {
-	data, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(filepath.Join(dir, "report.json"), append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	_, err = coverage.HTML(ctx, root, profile, dir)
-	return err
 }

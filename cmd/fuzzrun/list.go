@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -36,12 +35,10 @@ func (c *listCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		return err
 	}
 	if c.json {
-		enc := json.NewEncoder(cli.Stdout)
-		enc.SetIndent("", "  ")
 		if targets == nil {
 			targets = []target.Target{}
 		}
-		return enc.Encode(targets)
+		return writeJSON(cli.Stdout, targets)
 	}
 	tw := tabwriter.NewWriter(cli.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tPACKAGE\tFORMAT")
@@ -53,22 +50,4 @@ func (c *listCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.ID(), t.ImportPath, format)
 	}
 	return tw.Flush()
-}
-
-// selectTargets discovers the targets of the module holding dir and keeps
-// those the patterns name. It returns the module root too.
-func selectTargets(dir string, patterns []string) (string, []target.Target, error) {
-	root, err := target.FindModuleRoot(dir)
-	if err != nil {
-		return "", nil, err
-	}
-	all, err := target.Discover(root)
-	if err != nil {
-		return "", nil, err
-	}
-	sel, err := target.Match(all, patterns)
-	if err != nil {
-		return "", nil, err
-	}
-	return root, sel, nil
 }

@@ -226,7 +226,7 @@ func (c *ossFuzzCmd) runToGo(cli *CLI) error {
 	gofile := corpusfile.Encode(arg)
 	dest := c.out
 	if c.fuzzer != "" {
-		_, _, fuzzers, _, err := c.load(cli)
+		root, _, fuzzers, _, err := c.load(cli)
 		if err != nil {
 			return err
 		}
@@ -234,7 +234,6 @@ func (c *ossFuzzCmd) runToGo(cli *CLI) error {
 		if err != nil {
 			return err
 		}
-		root, _ := filepath.Abs(cli.Dir)
 		// go test names a corpus file by the SHA-256 of its text.
 		dest = filepath.Join(root, "crashers", "_incoming", f.Func, corpus.Name(gofile))
 	}

@@ -5,15 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
-	"github.com/daemonfuzz/daemonfuzz/internal/target"
 	"github.com/daemonfuzz/daemonfuzz/internal/triage"
 )
 
@@ -179,65 +176,4 @@ func (c *triageCmd) setSuppressed(cli *CLI, store *crashstore.Store) error {
 	}
 	fmt.Fprintf(cli.Stdout, "%s %s in %s\n", id, verb, filepath.Join(store.Root, crashstore.SuppressionsFile))
 	return nil
-}
-
-// openStore opens the crash store of the module holding dir.
-func openStore(dir string) (*crashstore.Store, error) {
-	root, err := target.FindModuleRoot(dir)
-	if err != nil {
-		return nil, err
-	}
-	return crashstore.Open(root), nil
-}
-
-// selectEntries returns the stored crashes args name (all when none) and
-// the errors of directories that did not load.
-func selectEntries(store *crashstore.Store, args []string) ([]crashstore.Entry, []error) {
-	if len(args) == 0 {
-		return store.List()
-	}
-	var out []crashstore.Entry
-	var errs []error
-	seen := map[string]bool{}
-	for _, a := range args {
-		es, err := findEntries(store, a)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, e := range es {
-			if !seen[e.Path] {
-				seen[e.Path] = true
-				out = append(out, e)
-			}
-		}
-	}
-	return out, errs
-}
-
-// findEntries resolves a crash named by directory path, <target>/<id>, or
-// an id or id prefix (every target's entry of that id).
-func findEntries(store *crashstore.Store, arg string) ([]crashstore.Entry, error) {
-	for _, p := range []string{arg, filepath.Join(store.Root, arg)} {
-		if st, err := os.Stat(filepath.Join(p, crashstore.ReportFile)); err == nil && !st.IsDir() {
-			e, err := crashstore.Load(p)
-			return []crashstore.Entry{e}, err
-		}
-	}
-	if strings.Contains(arg, "/") {
-		p := filepath.Join(store.Root, arg)
-		if _, err := os.Stat(p); err == nil {
-			e, err := crashstore.Load(p) // reports what is wrong with it
-			return []crashstore.Entry{e}, err
-		}
-		return nil, fmt.Errorf("no crash directory %s; 'fuzzrun report' lists the crashes", p)
-	}
-	return store.Find(arg)
-}
-
-func relTo(root, p string) string {
-	if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
-		return r
-	}
-	return p
 }

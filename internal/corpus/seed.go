@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 )
 
 // NameLen is the number of hex digits of SHA-256 in a seed's file name:
@@ -145,22 +146,18 @@ type Seed struct {
 	Data []byte
 }
 
-// FindRoot returns the corpus/ directory of the module containing dir: the
-// first ancestor of dir that holds both go.mod and corpus/.
+// FindRoot returns the corpus/ directory of the module containing dir
+// (modroot.Find).
 func FindRoot(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+	root, err := modroot.Find(dir)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("find corpus/ from %s: %w", dir, err)
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if fileExists(filepath.Join(d, "go.mod")) && dirExists(filepath.Join(d, "corpus")) {
-			return filepath.Join(d, "corpus"), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no corpus/ directory beside a go.mod above %s", abs)
-		}
+	c := filepath.Join(root, "corpus")
+	if !dirExists(c) {
+		return "", fmt.Errorf("no corpus/ directory beside %s", filepath.Join(root, "go.mod"))
 	}
+	return c, nil
 }
 
-func fileExists(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsDir() }
-func dirExists(p string) bool  { st, err := os.Stat(p); return err == nil && st.IsDir() }
+func dirExists(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }

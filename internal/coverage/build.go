@@ -12,15 +12,9 @@ import (
 	"runtime"
 	"strings"
 	"time"
-)
 
-// Target is the fuzz test to measure: the shape internal/target discovers.
-type Target struct {
-	Name       string // FuzzXxx
-	ImportPath string // its package
-	Dir        string // the package directory
-	Format     string // corpus format passed to harness.Seed; may be empty
-}
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
+)
 
 // Options configure Build and the runs of the binary. The zero value is
 // valid.
@@ -71,23 +65,26 @@ func (o Options) withDefaults() Options {
 // Binary is a coverage-instrumented test binary for one target. Close
 // removes it.
 type Binary struct {
-	Target   Target
+	Target   target.Target
 	CoverPkg []string // what was instrumented
 	opts     Options
+	dir      string // the target's package directory, absolute
 	tmp      string
 	exe      string
 }
 
-// Build compiles t's test package with coverage instrumentation of
-// opts.CoverPkg and the per-input wrapper (see the package doc).
-func Build(ctx context.Context, t Target, opts Options) (*Binary, error) {
+// Build compiles t's test package (t.Dir under opts.ModuleRoot) with
+// coverage instrumentation of opts.CoverPkg and the per-input wrapper (see
+// the package doc).
+func Build(ctx context.Context, t target.Target, opts Options) (*Binary, error) {
 	opts = opts.withDefaults()
 	root, err := filepath.Abs(opts.ModuleRoot)
 	if err != nil {
 		return nil, err
 	}
 	opts.ModuleRoot = root
-	call, err := findFuzzCall(t.Dir, t.Name)
+	dir := t.AbsDir(root)
+	call, err := findFuzzCall(dir, t.Name)
 	if err != nil {
 		return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
 	}
@@ -101,7 +98,7 @@ func Build(ctx context.Context, t Target, opts Options) (*Binary, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Binary{Target: t, CoverPkg: pkgs, opts: opts, tmp: tmp, exe: filepath.Join(tmp, "target.test")}
+	b := &Binary{Target: t, CoverPkg: pkgs, opts: opts, dir: dir, tmp: tmp, exe: filepath.Join(tmp, "target.test")}
 	wrapped := filepath.Join(tmp, "wrapped_test.go")
 	wrapper := filepath.Join(tmp, "wrapper_test.go")
 	overlay := filepath.Join(tmp, "overlay.json")
@@ -127,6 +124,28 @@ func Build(ctx context.Context, t Target, opts Options) (*Binary, error) {
 
 // Close removes the binary and its scratch files.
 func (b *Binary) Close() error { return os.RemoveAll(b.tmp) }
+
+// BuildAll builds a binary for each of ts, in order; on error it removes
+// the ones already built.
+func BuildAll(ctx context.Context, ts []target.Target, opts Options) ([]*Binary, error) {
+	var bins []*Binary
+	for _, t := range ts {
+		b, err := Build(ctx, t, opts)
+		if err != nil {
+			CloseAll(bins)
+			return nil, err
+		}
+		bins = append(bins, b)
+	}
+	return bins, nil
+}
+
+// CloseAll closes every binary of bins.
+func CloseAll(bins []*Binary) {
+	for _, b := range bins {
+		b.Close()
+	}
+}
 
 // notUnderTest are packages a target imports to decode fuzz input, not to
 // test: counting them would only dilute the figures.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
 func TestCover(t *testing.T) {
@@ -108,7 +110,7 @@ func toy(t *testing.T) *Binary {
 		t.Skip("builds a test binary")
 	}
 	dir, _ := filepath.Abs("testdata/toymod")
-	b, err := Build(context.Background(), Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: filepath.Join(dir, "toy")},
+	b, err := Build(context.Background(), target.Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: "toy"},
 		Options{ModuleRoot: dir, BatchSize: 3, Jobs: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +148,7 @@ func TestPerInputHang(t *testing.T) {
 		t.Skip("builds a test binary")
 	}
 	dir, _ := filepath.Abs("testdata/toymod")
-	b, err := Build(context.Background(), Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: filepath.Join(dir, "toy")},
+	b, err := Build(context.Background(), target.Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: "toy"},
 		Options{ModuleRoot: dir, InputTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)

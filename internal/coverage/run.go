@@ -251,12 +251,12 @@ func (b *Binary) scratch(inputs [][]byte, lo, hi int, seeds bool) (string, error
 			return fail(err)
 		}
 	}
-	if ents, err := os.ReadDir(filepath.Join(b.Target.Dir, "testdata")); err == nil {
+	if ents, err := os.ReadDir(filepath.Join(b.dir, "testdata")); err == nil {
 		for _, e := range ents {
 			if e.Name() == "fuzz" {
 				continue
 			}
-			src, _ := filepath.Abs(filepath.Join(b.Target.Dir, "testdata", e.Name()))
+			src, _ := filepath.Abs(filepath.Join(b.dir, "testdata", e.Name()))
 			if err := os.Symlink(src, filepath.Join(dir, "testdata", e.Name())); err != nil {
 				return fail(err)
 			}

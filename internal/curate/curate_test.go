@@ -11,6 +11,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/corpusfile"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
 func toy(t *testing.T) *coverage.Binary {
@@ -19,7 +20,7 @@ func toy(t *testing.T) *coverage.Binary {
 		t.Skip("builds a test binary")
 	}
 	dir, _ := filepath.Abs("../coverage/testdata/toymod")
-	b, err := coverage.Build(context.Background(), coverage.Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: filepath.Join(dir, "toy")},
+	b, err := coverage.Build(context.Background(), target.Target{Name: "FuzzParse", ImportPath: "example.com/toymod/toy", Dir: "toy"},
 		coverage.Options{ModuleRoot: dir})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
+	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
 // TestMinimizeKeepsCoverageOfRealTarget is the proof `corpus minimize` owes:
@@ -34,8 +35,8 @@ func TestMinimizeKeepsCoverageOfRealTarget(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	bin, err := coverage.Build(ctx, coverage.Target{Name: "FuzzWire", ImportPath: "github.com/daemonfuzz/daemonfuzz/fuzz/dns",
-		Dir: filepath.Join(root, "fuzz", "dns"), Format: "dns-wire"}, coverage.Options{ModuleRoot: root})
+	bin, err := coverage.Build(ctx, target.Target{Name: "FuzzWire", ImportPath: "github.com/daemonfuzz/daemonfuzz/fuzz/dns",
+		Dir: "fuzz/dns", Format: "dns-wire"}, coverage.Options{ModuleRoot: root})
 	if err != nil {
 		t.Fatal(err)
 	}

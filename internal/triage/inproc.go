@@ -40,7 +40,7 @@ func (tr *Triager) inprocBinary(ctx context.Context, t target.Target) (*coverage
 		ModuleRoot: tr.Store.ModuleRoot, CoverPkg: []string{t.ImportPath},
 		Jobs: 1, BatchSize: BatchSize, InputTimeout: tr.Timeout,
 	}
-	b, err := coverage.Build(ctx, coverage.Target{Name: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(tr.Store.ModuleRoot), Format: t.Format}, opts)
+	b, err := coverage.Build(ctx, t, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build %s for in-process minimisation: %w", t.ID(), err)
 	}

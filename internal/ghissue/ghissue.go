@@ -1,16 +1,24 @@
 // Package ghissue owns filing crashes as GitHub issues: one issue per
-// signature, found again by a marker in its body rather than filed twice,
-// a comment when a filed crash recurs, and nothing ever closed. It talks
-// to the GitHub REST API through github.com/google/go-github, whose base
-// URL can point at GitHub Enterprise or a test server.
+// signature (listing every target that hit it), found again by a marker in
+// its body whatever its labels rather than filed twice, one comment when the
+// crash is seen with a build (Go toolchain and dependency versions) the
+// issue has not heard of, and nothing ever closed or edited. The versions
+// already reported are kept in the issue itself, as hidden markers in the
+// body and in fuzzrun's comments, so a nightly with no state of its own
+// stays quiet. It talks to the GitHub REST API through
+// github.com/google/go-github, whose base URL can point at GitHub Enterprise
+// or a test server.
 package ghissue
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,8 +30,8 @@ import (
 // TokenEnv is the environment variable the token is read from.
 const TokenEnv = "GITHUB_TOKEN"
 
-// Label marks every issue fuzzrun files; finding existing issues lists
-// only issues with it.
+// Label marks every issue fuzzrun files. Finding existing issues does not
+// depend on it: someone may have removed it.
 const Label = "fuzzrun-crash"
 
 // Marker is the hidden line in an issue body that names the signature it is
@@ -39,6 +47,12 @@ type Filer struct {
 	// described as new, unchecked against existing issues.
 	Offline bool
 	Now     func() time.Time
+	// Run links the workflow run and its artifacts in bodies and comments;
+	// nil outside GitHub Actions (see RunFromEnv).
+	Run *Run
+	// Build names the toolchain the crashes were seen with, part of the
+	// versions an issue hears about once; "" means runtime.Version().
+	Build string
 
 	known map[string]*github.Issue // signature id -> issue, from one listing
 }
@@ -65,10 +79,27 @@ func New(repo, baseURL, token string, httpClient *http.Client) (*Filer, error) {
 	return &Filer{Owner: owner, Repo: name, Client: c}, nil
 }
 
-// Action is what File did (or, in a dry run, would do) for one crash.
+// Run is the GitHub Actions run that found the crashes.
+type Run struct {
+	URL       string // https://github.com/owner/repo/actions/runs/ID
+	Artifacts string // where its artifacts are listed
+}
+
+// RunFromEnv returns the run GitHub Actions describes in its environment
+// (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID), or nil.
+func RunFromEnv(getenv func(string) string) *Run {
+	server, repo, id := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || id == "" {
+		return nil
+	}
+	u := strings.TrimSuffix(server, "/") + "/" + repo + "/actions/runs/" + id
+	return &Run{URL: u, Artifacts: u + "#artifacts"}
+}
+
+// Action is what File did (or, in a dry run, would do) for one bug.
 type Action struct {
-	Crash   *report.Crash
-	Verb    string // "filed", "commented", "linked" (found, nothing new), "skipped"
+	Crash   *report.Crash // the crash the body describes
+	Verb    string        // "filed", "commented", "linked" (found, nothing new), "skipped"
 	Number  int
 	URL     string
 	Title   string
@@ -76,31 +107,41 @@ type Action struct {
 	Comment bool   // Body is a comment, not a new issue
 }
 
-// File makes sure crash c has an issue: it files one when none carries the
-// crash's marker, comments when the crash has been seen more often than the
-// issue last heard, and otherwise only links it. c.Issue is updated (not in
-// a dry run); the caller saves it. input is the reproducer, for the body.
-func (f *Filer) File(ctx context.Context, c *report.Crash, input []byte) (Action, error) {
-	if c.Status == report.StatusFixed {
-		return Action{Crash: c, Verb: "skipped", Title: c.Title}, nil
+// File makes sure the bug whose crashes are group (one signature id, one
+// entry per target that hit it) has an issue: it files one when no issue,
+// open or closed, carries the signature's marker, comments once when the
+// crash is seen with a build or dependency versions the issue has not
+// heard of (a closed issue whose crash is back, or an open one on a new
+// release), and otherwise only links it. Each crash's Issue is updated (not
+// in a dry run); the caller saves them. input is the first crash's
+// reproducer, for the body. Fixed and duplicate crashes are not filed.
+func (f *Filer) File(ctx context.Context, group []*report.Crash, input []byte) (Action, error) {
+	var live []*report.Crash
+	for _, c := range group {
+		if c.Status != report.StatusFixed && c.Status != report.StatusDuplicate {
+			live = append(live, c)
+		}
 	}
+	if len(live) == 0 {
+		return Action{Crash: group[0], Verb: "skipped", Title: group[0].Title}, nil
+	}
+	c := group[0]
 	issue, err := f.find(ctx, c.ID)
 	if err != nil {
 		return Action{}, err
 	}
 	if issue == nil {
-		return f.create(ctx, c, input)
+		return f.create(ctx, group, input)
 	}
 	a := Action{Crash: c, Number: issue.GetNumber(), URL: issue.GetHTMLURL(), Title: issue.GetTitle(), Verb: "linked"}
-	reported := 0
-	if c.Issue != nil && c.Issue.Number == issue.GetNumber() {
-		reported = c.Issue.Reported
+	key := f.versionKey(c)
+	heard, err := f.heard(ctx, issue, key)
+	if err != nil {
+		return Action{}, err
 	}
-	// Comment when the crash was seen since the issue last heard of it, or,
-	// linking an issue someone else filed, when that issue is closed.
-	if reported > 0 && c.Count > reported || reported == 0 && issue.GetState() == "closed" {
+	if !heard {
 		a.Verb, a.Comment = "commented", true
-		a.Body = recurrence(c, issue)
+		a.Body = f.recurrence(group, issue, key)
 		if !f.DryRun {
 			if _, _, err := f.Client.Issues.CreateComment(ctx, f.Owner, f.Repo, issue.GetNumber(), &github.IssueComment{Body: github.Ptr(a.Body)}); err != nil {
 				return Action{}, fmt.Errorf("comment on %s/%s#%d: %w", f.Owner, f.Repo, issue.GetNumber(), err)
@@ -108,29 +149,81 @@ func (f *Filer) File(ctx context.Context, c *report.Crash, input []byte) (Action
 		}
 	}
 	if !f.DryRun {
-		filed := issue.GetCreatedAt().Time
-		if c.Issue != nil && !c.Issue.Filed.IsZero() {
-			filed = c.Issue.Filed
+		for _, g := range group {
+			filed := issue.GetCreatedAt().Time
+			if g.Issue != nil && !g.Issue.Filed.IsZero() {
+				filed = g.Issue.Filed
+			}
+			g.Issue = &report.Issue{Repo: f.Owner + "/" + f.Repo, Number: issue.GetNumber(), URL: issue.GetHTMLURL(), Filed: filed, Reported: g.Count}
 		}
-		c.Issue = &report.Issue{Repo: f.Owner + "/" + f.Repo, Number: issue.GetNumber(), URL: issue.GetHTMLURL(), Filed: filed, Reported: c.Count}
 	}
 	return a, nil
 }
 
-func (f *Filer) create(ctx context.Context, c *report.Crash, input []byte) (Action, error) {
-	a := Action{Crash: c, Verb: "filed", Title: c.Title, Body: Body(c, input)}
+func (f *Filer) create(ctx context.Context, group []*report.Crash, input []byte) (Action, error) {
+	c := group[0]
+	a := Action{Crash: c, Verb: "filed", Title: report.Clean(c.Title, true), Body: f.body(group, input)}
 	if f.DryRun {
 		return a, nil
 	}
-	req := &github.IssueRequest{Title: github.Ptr(c.Title), Body: github.Ptr(a.Body), Labels: &[]string{Label}}
+	req := &github.IssueRequest{Title: github.Ptr(a.Title), Body: github.Ptr(a.Body), Labels: &[]string{Label}}
 	issue, _, err := f.Client.Issues.Create(ctx, f.Owner, f.Repo, req)
 	if err != nil {
 		return Action{}, fmt.Errorf("file issue in %s/%s: %w", f.Owner, f.Repo, err)
 	}
 	a.Number, a.URL = issue.GetNumber(), issue.GetHTMLURL()
 	f.known[c.ID] = issue
-	c.Issue = &report.Issue{Repo: f.Owner + "/" + f.Repo, Number: issue.GetNumber(), URL: issue.GetHTMLURL(), Filed: f.now(), Reported: c.Count}
+	for _, g := range group {
+		g.Issue = &report.Issue{Repo: f.Owner + "/" + f.Repo, Number: issue.GetNumber(), URL: issue.GetHTMLURL(), Filed: f.now(), Reported: g.Count}
+	}
 	return a, nil
+}
+
+// versionsMarker is the hidden line that records a build an issue has
+// heard about: the toolchain and the dependency versions, hashed.
+func versionsMarker(key string) string { return "<!-- fuzzrun-versions: " + key + " -->" }
+
+// versionKey identifies the build a crash was last seen with: the Go
+// toolchain and every dependency version.
+func (f *Filer) versionKey(c *report.Crash) string {
+	build := f.Build
+	if build == "" {
+		build = runtime.Version()
+	}
+	h := sha256.New()
+	h.Write([]byte(build + "\n"))
+	for _, m := range c.Deps {
+		h.Write([]byte(m.Path + "@" + m.Version + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// heard reports whether the issue's body or one of its comments records
+// the build key.
+func (f *Filer) heard(ctx context.Context, issue *github.Issue, key string) (bool, error) {
+	m := versionsMarker(key)
+	if strings.Contains(issue.GetBody(), m) {
+		return true, nil
+	}
+	if f.DryRun && f.Offline {
+		return false, nil
+	}
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		cs, resp, err := f.Client.Issues.ListComments(ctx, f.Owner, f.Repo, issue.GetNumber(), opts)
+		if err != nil {
+			return false, fmt.Errorf("read comments of %s/%s#%d: %w", f.Owner, f.Repo, issue.GetNumber(), err)
+		}
+		for _, c := range cs {
+			if strings.Contains(c.GetBody(), m) {
+				return true, nil
+			}
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return false, nil
+		}
+		opts.ListOptions.Page = resp.NextPage
+	}
 }
 
 // find returns the issue whose body carries id's marker, open or closed,
@@ -141,7 +234,8 @@ func (f *Filer) find(ctx context.Context, id string) (*github.Issue, error) {
 	}
 	if f.known == nil {
 		f.known = map[string]*github.Issue{}
-		opts := &github.IssueListByRepoOptions{State: "all", Labels: []string{Label}, ListOptions: github.ListOptions{PerPage: 100}}
+		// Every issue, whatever its labels: the marker decides.
+		opts := &github.IssueListByRepoOptions{State: "all", ListOptions: github.ListOptions{PerPage: 100}}
 		for {
 			issues, resp, err := f.Client.Issues.ListByRepo(ctx, f.Owner, f.Repo, opts)
 			if err != nil {
@@ -193,17 +287,46 @@ func (f *Filer) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Body is the issue text for a crash: its Markdown report and the marker.
-func Body(c *report.Crash, input []byte) string {
-	return string(report.Markdown(c, input)) + "\n_Filed by fuzzrun._\n" + Marker(c.ID) + "\n"
+// Body is the issue text for a bug: the Markdown report of its first
+// crash, every target that hit it, the run that found it, and the markers.
+func (f *Filer) body(group []*report.Crash, input []byte) string {
+	c := group[0]
+	var b strings.Builder
+	b.Write(report.Markdown(c, input))
+	if len(group) > 1 {
+		b.WriteString("## Targets\n\nThe same signature was found by:\n\n")
+		for _, g := range group {
+			fmt.Fprintf(&b, "- `%s` (%s, seen %d times)\n", g.TargetID(), g.StatusText(), g.Count)
+		}
+		b.WriteString("\n")
+	}
+	f.writeRun(&b)
+	b.WriteString("\n_Filed by fuzzrun._\n" + Marker(c.ID) + "\n" + versionsMarker(f.versionKey(c)) + "\n")
+	return b.String()
 }
 
-// recurrence is the comment on a filed crash that was seen again.
-func recurrence(c *report.Crash, issue *github.Issue) string {
+// Body is the issue text for a single crash, outside Actions.
+func Body(c *report.Crash, input []byte) string {
+	return (&Filer{}).body([]*report.Crash{c}, input)
+}
+
+func (f *Filer) writeRun(b *strings.Builder) {
+	if f.Run != nil {
+		fmt.Fprintf(b, "Found by [this workflow run](%s); its crash reports and reproducers are the run's [artifacts](%s).\n", f.Run.URL, f.Run.Artifacts)
+	}
+}
+
+// recurrence is the comment on a filed bug seen with a new build.
+func (f *Filer) recurrence(group []*report.Crash, issue *github.Issue, key string) string {
+	c := group[0]
 	var b strings.Builder
-	fmt.Fprintf(&b, "Seen again: %d times in all, last %s, status %s, target `%s`.\n", c.Count, c.LastSeen.Format(time.RFC3339), c.Status, c.TargetID())
+	fmt.Fprintf(&b, "Seen again with a build this issue has not heard of: %d times in all, last %s, status %s.\n", c.Count, c.LastSeen.Format(time.RFC3339), c.StatusText())
 	if issue.GetState() == "closed" {
 		b.WriteString("\nThis issue is closed but the crash still reproduces.\n")
+	}
+	b.WriteString("\nTargets:\n\n")
+	for _, g := range group {
+		fmt.Fprintf(&b, "- `%s`\n", g.TargetID())
 	}
 	if len(c.Deps) > 0 {
 		b.WriteString("\nWith:\n\n")
@@ -211,5 +334,8 @@ func recurrence(c *report.Crash, issue *github.Issue) string {
 			fmt.Fprintf(&b, "- %s %s\n", m.Path, m.Version)
 		}
 	}
+	b.WriteString("\n")
+	f.writeRun(&b)
+	b.WriteString(versionsMarker(key) + "\n")
 	return b.String()
 }

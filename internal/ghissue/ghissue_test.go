@@ -63,8 +63,8 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == "GET" && r.URL.Path == "/api/v3/repos/o/r/issues":
 		q := r.URL.Query()
-		if q.Get("state") != "all" || q.Get("labels") != Label {
-			f.t.Errorf("list query %s: want state=all labels=%s", r.URL.RawQuery, Label)
+		if q.Get("state") != "all" || q.Get("labels") != "" {
+			f.t.Errorf("list query %s: want state=all and no label filter", r.URL.RawQuery)
 		}
 		page, _ := strconv.Atoi(q.Get("page"))
 		page = max(page, 1)
@@ -82,6 +82,13 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		f.creates++
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(f.add(req.Title, req.Body, "open", false))
+	case r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/comments"):
+		n, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[7])
+		var out []map[string]any
+		for i, b := range f.comments[n] {
+			out = append(out, map[string]any{"id": i + 1, "body": b})
+		}
+		json.NewEncoder(w).Encode(out)
 	case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/comments"):
 		n, _ := strconv.Atoi(strings.Split(r.URL.Path, "/")[7])
 		var req struct{ Body string }
@@ -121,7 +128,7 @@ func TestFileTwiceFilesOnce(t *testing.T) {
 	gh := newFake(t)
 	c := crash("2ba6651eee3b", 1)
 
-	a, err := gh.filer(t, "test-token").File(ctx, c, []byte("abc"))
+	a, err := gh.filer(t, "test-token").File(ctx, []*report.Crash{c}, []byte("abc"))
 	if err != nil || a.Verb != "filed" || c.Issue == nil {
 		t.Fatalf("first: %+v %v", a, err)
 	}
@@ -131,32 +138,25 @@ func TestFileTwiceFilesOnce(t *testing.T) {
 	}
 
 	// Second run, same store: found, nothing new, no comment.
-	a, err = gh.filer(t, "test-token").File(ctx, c, []byte("abc"))
+	a, err = gh.filer(t, "test-token").File(ctx, []*report.Crash{c}, []byte("abc"))
 	if err != nil || a.Verb != "linked" || a.Number != number {
 		t.Fatalf("second: %+v %v", a, err)
 	}
 	// Another machine whose store has no issue recorded: found by marker.
 	other := crash("2ba6651eee3b", 5)
-	a, err = gh.filer(t, "test-token").File(ctx, other, []byte("abc"))
+	a, err = gh.filer(t, "test-token").File(ctx, []*report.Crash{other}, []byte("abc"))
 	if err != nil || a.Verb != "linked" || other.Issue == nil || other.Issue.Number != number {
 		t.Fatalf("other machine: %+v %v", a, err)
 	}
-	// Seen again since: one comment.
+	// Seen more often with the same build: quiet.
 	c.Count = 4
-	a, err = gh.filer(t, "test-token").File(ctx, c, []byte("abc"))
-	if err != nil || a.Verb != "commented" {
-		t.Fatalf("recurrence: %+v %v", a, err)
-	}
-	a, _ = gh.filer(t, "test-token").File(ctx, c, []byte("abc"))
-	if a.Verb != "linked" {
-		t.Errorf("no new sightings but %s", a.Verb)
-	}
-	if gh.creates != 1 || len(gh.comments[number]) != 1 || !strings.Contains(gh.comments[number][0], "4 times") {
-		t.Errorf("creates %d, comments %v", gh.creates, gh.comments)
+	a, err = gh.filer(t, "test-token").File(ctx, []*report.Crash{c}, []byte("abc"))
+	if err != nil || a.Verb != "linked" || gh.creates != 1 || len(gh.comments[number]) != 0 {
+		t.Fatalf("same build again: %+v %v, comments %v", a, err, gh.comments)
 	}
 
 	// A different bug gets its own issue.
-	a, err = gh.filer(t, "test-token").File(ctx, crash("0123456789ab", 1), nil)
+	a, err = gh.filer(t, "test-token").File(ctx, []*report.Crash{crash("0123456789ab", 1)}, nil)
 	if err != nil || a.Verb != "filed" || gh.creates != 2 {
 		t.Fatalf("different bug: %+v %v (creates %d)", a, err, gh.creates)
 	}
@@ -167,7 +167,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 	fl := gh.filer(t, "test-token")
 	fl.DryRun = true
 	c := crash("2ba6651eee3b", 1)
-	a, err := fl.File(context.Background(), c, []byte("x"))
+	a, err := fl.File(context.Background(), []*report.Crash{c}, []byte("x"))
 	if err != nil || a.Verb != "filed" || !strings.Contains(a.Body, Marker(c.ID)) {
 		t.Fatalf("%+v %v", a, err)
 	}
@@ -180,7 +180,7 @@ func TestFixedIsNotFiled(t *testing.T) {
 	gh := newFake(t)
 	c := crash("2ba6651eee3b", 1)
 	c.Status = report.StatusFixed
-	a, err := gh.filer(t, "test-token").File(context.Background(), c, nil)
+	a, err := gh.filer(t, "test-token").File(context.Background(), []*report.Crash{c}, nil)
 	if err != nil || a.Verb != "skipped" || gh.creates != 0 {
 		t.Fatalf("%+v %v", a, err)
 	}
@@ -188,7 +188,7 @@ func TestFixedIsNotFiled(t *testing.T) {
 
 func TestBadToken(t *testing.T) {
 	gh := newFake(t)
-	_, err := gh.filer(t, "wrong").File(context.Background(), crash("2ba6651eee3b", 1), nil)
+	_, err := gh.filer(t, "wrong").File(context.Background(), []*report.Crash{crash("2ba6651eee3b", 1)}, nil)
 	if err == nil || !strings.Contains(err.Error(), TokenEnv) {
 		t.Fatalf("err = %v, want one naming %s", err, TokenEnv)
 	}
@@ -208,8 +208,68 @@ func TestOfflineDryRunContactsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	fl.DryRun, fl.Offline = true, true
-	a, err := fl.File(context.Background(), crash("2ba6651eee3b", 1), []byte("x"))
+	a, err := fl.File(context.Background(), []*report.Crash{crash("2ba6651eee3b", 1)}, []byte("x"))
 	if err != nil || a.Verb != "filed" {
 		t.Fatalf("%+v %v", a, err)
+	}
+}
+
+// Two simulated nights and more: a nightly keeps no state, the issue does.
+// A closed issue whose crash is back hears about it once per new build, not
+// once per night; one bug found by two targets is one issue listing both;
+// an issue whose label was removed is still found by its marker; bodies and
+// comments link the workflow run.
+func TestNightsAreQuiet(t *testing.T) {
+	ctx := context.Background()
+	gh := newFake(t)
+	env := map[string]string{"GITHUB_SERVER_URL": "https://github.example", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "77"}
+	night := func(deps string) (Action, []*report.Crash) {
+		t.Helper()
+		wire, zone := crash("e5a3e2ff2085", 1), crash("e5a3e2ff2085", 2)
+		zone.Target = "FuzzZone"
+		for _, c := range []*report.Crash{wire, zone} {
+			c.Deps = []report.Module{{Path: "github.com/miekg/dns", Version: deps}}
+		}
+		fl := gh.filer(t, "test-token") // a fresh process each night
+		fl.Build = "go1.26.8"
+		fl.Run = RunFromEnv(func(k string) string { return env[k] })
+		group := []*report.Crash{wire, zone}
+		a, err := fl.File(ctx, group, []byte("abc"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, group
+	}
+	a, group := night("v1.1.73")
+	if a.Verb != "filed" || group[1].Issue == nil || group[1].Issue.Number != a.Number {
+		t.Fatalf("night 1: %+v", a)
+	}
+	body := gh.issues[a.Number-1]["body"].(string)
+	for _, want := range []string{"`fuzz/dns:FuzzWire`", "`fuzz/dns:FuzzZone`", "https://github.example/o/r/actions/runs/77", "#artifacts", Marker("e5a3e2ff2085")} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	// Someone removes the label and closes the issue.
+	gh.issues[a.Number-1]["labels"] = []map[string]any{}
+	gh.issues[a.Number-1]["state"] = "closed"
+	for n := 2; n <= 3; n++ {
+		if a, _ := night("v1.1.73"); a.Verb != "linked" {
+			t.Fatalf("night %d, same build: %s", n, a.Verb)
+		}
+	}
+	for n := 4; n <= 5; n++ {
+		a, _ := night("v1.1.74")
+		want := "linked"
+		if n == 4 {
+			want = "commented"
+		}
+		if a.Verb != want {
+			t.Fatalf("night %d, new dns release: %s, want %s", n, a.Verb, want)
+		}
+	}
+	cs := gh.comments[a.Number]
+	if gh.creates != 1 || len(cs) != 1 || !strings.Contains(cs[0], "closed but the crash still reproduces") || !strings.Contains(cs[0], "v1.1.74") || !strings.Contains(cs[0], "actions/runs/77") {
+		t.Errorf("creates %d, comments %q", gh.creates, cs)
 	}
 }

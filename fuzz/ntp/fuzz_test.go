@@ -80,3 +80,8 @@ func FuzzQueryAddress(f *testing.F) {
 	harness.Seed(f, "ntp-address")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientAddress) })
 }
+
+func FuzzSHM(f *testing.F) {
+	harness.Seed(f, "ntp-shm")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, SHM) })
+}

@@ -5,9 +5,9 @@
 // control replies (corpus/ntp-control), plus files from Debian packages:
 // tzdata's leap-second files (corpus/leap-tzif, corpus/leap-table) and the
 // server addresses of chrony's and ntpsec's configuration examples
-// (corpus/ntp-address, fetched with apt-get download). NTS seeds are
-// sealed with the fixed keys of package ntpfuzz, so they verify in the
-// fuzz targets.
+// (corpus/ntp-address, fetched with apt-get download), and reference
+// clock SHM segments (corpus/ntp-shm). NTS seeds are sealed with the fixed
+// keys of package ntpfuzz, so they verify in the fuzz targets.
 //
 // Run from the module root:
 //
@@ -51,7 +51,7 @@ func run() error {
 		return fmt.Errorf("%w (run from inside the daemonfuzz module)", err)
 	}
 	var all []seed
-	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds, leapSeeds, addressSeeds} {
+	for _, gen := range []func() ([]seed, error){packetSeeds, ntsSeeds, efSeeds, ntskeSeeds, chronySeeds, controlSeeds, structuredSeeds, ntpv5Seeds, leapSeeds, addressSeeds, shmSeeds} {
 		s, err := gen()
 		if err != nil {
 			return err

@@ -62,4 +62,5 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzNTSVerify
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzPacket ntp_FuzzPacket
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzQueryAddress ntp_FuzzQueryAddress
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzResponder ntp_FuzzResponder
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzSHM ntp_FuzzSHM
 

@@ -162,10 +162,7 @@ func (c *minimizeCmd) minimizeFile(ctx context.Context, cli *CLI, tr *triage.Tri
 	if c.noStore {
 		return nil
 	}
-	e, isNew, err := tr.Store.Record(crashstore.Observation{
-		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
-		Input: input, Output: m.Output, Source: "fuzzrun minimize " + file,
-	})
+	e, isNew, err := tr.Store.Record(crashstore.Observe(triage.Ref(t), input, m.Output, "", "fuzzrun minimize "+file, time.Time{}))
 	if err != nil {
 		return err
 	}

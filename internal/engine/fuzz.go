@@ -46,8 +46,6 @@ type FuzzOptions struct {
 	StopGrace time.Duration
 	// OnEvent, if set, sees every parsed output event as it arrives.
 	OnEvent func(Event)
-	// OnCrash, if set, receives the crash that ended the process before Fuzz returns.
-	OnCrash func(Crash)
 }
 
 // Result is what one fuzzing process did.
@@ -61,7 +59,7 @@ type Result struct {
 }
 
 // Fuzz runs one `-test.fuzz` process for opts.Target and waits for it. A
-// crash is returned in Result.Crash (and given to OnCrash) with a nil error:
+// crash is returned in Result.Crash, its one way out, with a nil error:
 // finding crashes is the point. The error reports a process that could not
 // fuzz at all: a seed that fails (*SeedFailureError), or any other failure
 // (*ProcessError).
@@ -136,9 +134,6 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 			return res, cerr
 		}
 		res.Crash = &c
-		if opts.OnCrash != nil {
-			opts.OnCrash(c)
-		}
 		return res, nil
 	}
 	if err == nil || res.Interrupted || st.deadlineOnly() {

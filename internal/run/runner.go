@@ -331,13 +331,16 @@ func (r *Runner) fuzzOnce(ctx context.Context, st *targetState, d time.Duration)
 	// deadline only catches a process that ignores it.
 	pctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
-	return engine.Fuzz(pctx, engine.FuzzOptions{
+	res, err := engine.Fuzz(pctx, engine.FuzzOptions{
 		Binary: st.bin, ModuleRoot: r.opts.ModuleRoot, Target: st.t,
 		CacheDir: r.wd.CacheDir(st.t), Duration: d, Parallel: r.opts.Parallel,
 		MinimizeTime: r.opts.MinimizeTime, HangTimeout: r.opts.HangTimeout, MemLimitMB: r.opts.MemLimitMB,
 		OnEvent: func(e engine.Event) { r.onEvent(st, e) },
-		OnCrash: func(c engine.Crash) { r.onCrash(st, c) },
 	})
+	if res.Crash != nil {
+		r.onCrash(st, *res.Crash) // the engine returns a crash once, here
+	}
+	return res, err
 }
 
 // onEvent folds one engine event into st and its time series.

@@ -129,11 +129,7 @@ func (tr *Triager) ingestOne(ctx context.Context, root, path string) (crashstore
 		output, kind = o.Output, o.Kind
 	}
 	st, _ := os.Stat(path)
-	e, isNew, err := tr.Store.Record(crashstore.Observation{
-		Target: t.Name, Package: t.ImportPath, Dir: t.Dir,
-		Input: input, Output: output, Kind: kind,
-		Source: "crashers/" + IncomingDir + "/" + filepath.ToSlash(rel), Seen: st.ModTime(),
-	})
+	e, isNew, err := tr.Store.Record(crashstore.Observe(Ref(t), input, output, kind, "crashers/"+IncomingDir+"/"+filepath.ToSlash(rel), st.ModTime()))
 	if err != nil {
 		return crashstore.Entry{}, false, fmt.Errorf("%s: %w", path, err)
 	}

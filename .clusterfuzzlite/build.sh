@@ -22,6 +22,7 @@ go run ./cmd/fuzzrun oss-fuzz -seeds "$OUT" -prepare
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient4 dhcp_FuzzClient4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient6 dhcp_FuzzClient6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange4 dhcp_FuzzExchange4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange6 dhcp_FuzzExchange6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzLabel dhcp_FuzzLabel
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV4 dhcp_FuzzNetbootV4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV6 dhcp_FuzzNetbootV6

@@ -80,3 +80,8 @@ func FuzzNetbootV6(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NetbootV6) })
 }
+
+func FuzzExchange6(f *testing.F) {
+	harness.Seed(f, "dhcp-exchange6")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Exchange6) })
+}

@@ -2,8 +2,8 @@
 // and corpus/dhcpv6 (packets on the wire), corpus/dhcp-label (RFC 1035 name
 // lists as used by DHCP options 119 and 24), corpus/dhcp-client4 (rogue
 // server replies for the nclient4 target), corpus/dhcp-client6 (the same
-// for nclient6) and corpus/dhcp-exchange4 (scripts
-// for the stateful exchange target), corpus/dhcp-rawudp4 (IPv4 frames for
+// for nclient6), corpus/dhcp-exchange4 and corpus/dhcp-exchange6 (scripts
+// for the DHCPv4 and DHCPv6 stateful exchange targets), corpus/dhcp-rawudp4 (IPv4 frames for
 // the nclient4 raw socket layer), and the dictionaries corpus/dhcpv4.dict
 // and corpus/dhcpv6.dict. Every packet is built with the library's own
 // constructors and modifiers (or, where the library cannot express it, such
@@ -83,6 +83,7 @@ func run(root string) error {
 		{"dhcp-client4", client},
 		{"dhcp-client6", client6},
 		{"dhcp-exchange4", exchangeSeeds()},
+		{"dhcp-exchange6", exchange6Seeds()},
 		{"dhcp-rawudp4", raw},
 	}
 	for _, s := range sets {

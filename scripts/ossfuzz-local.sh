@@ -17,7 +17,9 @@
 # in either build). build.sh's compile lines are queued and run afterwards,
 # packages in parallel (JOBS), the targets of one package in order.
 #
-# Environment: RUNS (default 10000), JOBS parallel builds and runs (default 2),
+# Environment: BUILD_SH the build script (default
+# oss-fuzz/projects/daemonfuzz/build.sh; .clusterfuzzlite/build.sh is
+# ClusterFuzzLite's), RUNS (default 10000), JOBS parallel builds and runs (default 2),
 # STRICT=1 to fail on a crash found by fuzzing too (not only on the seeds),
 # KEEP=1 to keep WORKDIR, OSSFUZZ_CACHE for the go-118-fuzz-build binary
 # (default ~/.cache/daemonfuzz-ossfuzz), ONLY a regexp of fuzzer names.
@@ -27,6 +29,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-10000}
 JOBS=${JOBS:-2}
 ONLY=${ONLY:-}
+BUILD_SH=${BUILD_SH:-oss-fuzz/projects/daemonfuzz/build.sh}
+[[ -f "$root/$BUILD_SH" ]] || { printf 'ossfuzz-local: no build script %s\n' "$root/$BUILD_SH" >&2; exit 1; }
 cache=${OSSFUZZ_CACHE:-$HOME/.cache/daemonfuzz-ossfuzz}
 WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/ossfuzz-local.XXXXXX")
 export WORKDIR
@@ -115,14 +119,14 @@ chmod +x "$WORKDIR/bin/compile_native_go_fuzzer"
 export PATH="$WORKDIR/bin:$gobin:$PATH" ONLY
 
 # 4. The generated build script, as OSS-Fuzz runs it.
-log "building with oss-fuzz/projects/daemonfuzz/build.sh"
+log "building with $BUILD_SH"
 start=$SECONDS
 # OSS-Fuzz runs it with -e, stopping at the first target that fails; here
 # every target is tried so one run reports them all, and any failure fails.
 # The seeds step must succeed before any compile line runs.
 export QUEUE="$WORKDIR/queue"
 : >"$QUEUE"
-(cd "$SRC" && bash -u "$SRC/daemonfuzz/oss-fuzz/projects/daemonfuzz/build.sh") >"$WORKDIR/build.log" 2>&1 || true
+(cd "$SRC" && bash -u "$SRC/daemonfuzz/$BUILD_SH") >"$WORKDIR/build.log" 2>&1 || true
 unset QUEUE
 build_package() { # build every queued target of one package, in order
 	local pkg=$1 _p fn fz
@@ -133,7 +137,7 @@ build_package() { # build every queued target of one package, in order
 export -f build_package
 awk '{print $1}' "$WORKDIR/queue" | sort -u | xargs -r -P "$JOBS" -I{} bash -c 'build_package "$@"' _ {}
 cat "$WORKDIR"/build-*.log >>"$WORKDIR/build.log" 2>/dev/null || true
-mapfile -t fuzzers < <(grep '^compile_native_go_fuzzer ' "$root/oss-fuzz/projects/daemonfuzz/build.sh" | awk '{print $4}' |
+mapfile -t fuzzers < <(grep '^compile_native_go_fuzzer ' "$root/$BUILD_SH" | awk '{print $4}' |
 	{ if [[ -n $ONLY ]]; then grep -E "$ONLY"; else cat; fi })
 missing=() built=()
 for f in "${fuzzers[@]}"; do

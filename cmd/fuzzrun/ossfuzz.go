@@ -29,6 +29,8 @@ type ossFuzzCmd struct {
 	out       string
 	project   string
 	repo      string
+	contact   string
+	autoCCs   string
 }
 
 func (*ossFuzzCmd) Name() string { return "oss-fuzz" }
@@ -68,6 +70,8 @@ func (c *ossFuzzCmd) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.out, "o", "", "with -to-go or -to-libfuzzer: write to `FILE` instead of stdout")
 	fs.StringVar(&c.project, "project", "", "OSS-Fuzz project `name` (default: the last element of the module path)")
 	fs.StringVar(&c.repo, "repo", "", "git `URL` OSS-Fuzz clones (default: https:// and the module path)")
+	fs.StringVar(&c.contact, "primary-contact", "", "project.yaml's primary_contact `EMAIL` (kept by later runs; default: what project.yaml says)")
+	fs.StringVar(&c.autoCCs, "auto-ccs", "", "project.yaml's auto_ccs, comma-separated `EMAILS` (kept by later runs)")
 }
 
 func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
@@ -121,6 +125,9 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if err := ossfuzz.ReadMaintainers(root, &p); err != nil {
 		return err
 	}
+	if err := c.setMaintainers(&p); err != nil {
+		return err
+	}
 	files, err := ossfuzz.Files(p, fuzzers, skipped)
 	if err != nil {
 		return err
@@ -153,6 +160,28 @@ func (c *ossFuzzCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	}
 	if c.check {
 		fmt.Fprintf(cli.Stdout, "OSS-Fuzz and ClusterFuzzLite files are up to date: %d targets built, %d left out\n", len(fuzzers), len(skipped))
+	}
+	return nil
+}
+
+// setMaintainers applies -primary-contact and -auto-ccs over what
+// project.yaml said.
+func (c *ossFuzzCmd) setMaintainers(p *ossfuzz.Project) error {
+	if c.contact != "" {
+		p.PrimaryContact = c.contact
+	}
+	if c.autoCCs != "" {
+		p.AutoCCs = nil
+		for _, cc := range strings.Split(c.autoCCs, ",") {
+			if cc = strings.TrimSpace(cc); cc != "" {
+				p.AutoCCs = append(p.AutoCCs, cc)
+			}
+		}
+	}
+	for _, addr := range append([]string{p.PrimaryContact}, p.AutoCCs...) {
+		if addr != "" && !ossfuzz.ValidEmail(addr) {
+			return &usageError{fmt.Sprintf("%q is not an email address (OSS-Fuzz wants one linked to a Google account)", addr)}
+		}
 	}
 	return nil
 }

@@ -113,3 +113,25 @@ func TestOSSFuzzConvert(t *testing.T) {
 		t.Errorf("-check with -seeds: exit %d, %s; want a usage error", code, out)
 	}
 }
+
+// -primary-contact and -auto-ccs override project.yaml's maintainers (which
+// regeneration then keeps), and anything but an email address is refused
+// before it reaches the YAML.
+func TestOSSFuzzMaintainerFlags(t *testing.T) {
+	p := ossfuzz.Project{PrimaryContact: "old@example.org", AutoCCs: []string{"cc@example.org"}}
+	if err := (&ossFuzzCmd{}).setMaintainers(&p); err != nil || p.PrimaryContact != "old@example.org" || len(p.AutoCCs) != 1 {
+		t.Fatalf("no flags changed the maintainers: %+v, %v", p, err)
+	}
+	c := &ossFuzzCmd{contact: "fuzz@example.org", autoCCs: "a@example.org, b@example.org"}
+	if err := c.setMaintainers(&p); err != nil {
+		t.Fatal(err)
+	}
+	if p.PrimaryContact != "fuzz@example.org" || strings.Join(p.AutoCCs, " ") != "a@example.org b@example.org" {
+		t.Errorf("maintainers after the flags: %+v", p)
+	}
+	for _, bad := range []string{`x" # injected`, "not-an-address", "a@b"} {
+		if err := (&ossFuzzCmd{contact: bad}).setMaintainers(&ossfuzz.Project{}); err == nil {
+			t.Errorf("-primary-contact %q accepted", bad)
+		}
+	}
+}

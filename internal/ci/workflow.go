@@ -5,7 +5,13 @@
 // one SHA per action across all workflows, no pull_request_target, and no
 // ${{ }} expression inside a run: script, where an attacker-controlled value
 // (a branch name, a crash title, issue text) would become shell code; such
-// values reach scripts through env: instead.
+// values reach scripts through env: instead. And one definition of CI: a
+// step is a checkout, toolchain, cache or artifact action (or
+// ClusterFuzzLite's own), or it runs one script of the repository
+// (`bash scripts/....sh`), which .ci/run and the tests run too.
+//
+// The package also runs workflows here (Local, Eval): the nightly's steps,
+// read from its YAML, in a scratch clone against a fake GitHub API.
 package ci
 
 import (
@@ -27,6 +33,7 @@ type Problem struct {
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
 
 var (
+	scriptRun  = regexp.MustCompile(`^bash scripts/[A-Za-z0-9_./-]+\.sh$`)
 	pinned     = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@]+)?@[0-9a-f]{40}$`)
 	versionTag = regexp.MustCompile(`^#\s*v\d+(\.\d+)*\b`)
 )
@@ -80,13 +87,40 @@ func Check(file string, data []byte, pins Pins) []Problem {
 		for _, step := range steps.Content {
 			if uses := get(step, "uses"); uses != nil {
 				c.checkUses(uses)
+				if !allowedAction(uses.Value) {
+					c.add(uses, fmt.Sprintf("job %s: %s is not a checkout, toolchain, cache or artifact action; put the check in a script under scripts/ and run it", name, uses.Value))
+				}
 			}
 			if run := get(step, "run"); run != nil && strings.Contains(run.Value, "${{") {
 				c.add(run, fmt.Sprintf("job %s: a run: script interpolates a ${{ }} expression; pass the value through env: and use \"$VAR\"", name))
+			} else if run != nil && !scriptRun.MatchString(strings.TrimSpace(run.Value)) {
+				c.add(run, fmt.Sprintf("job %s: run: %q is not one `bash scripts/....sh`; put the commands in a script that .ci/run can run too", name, firstLine(run.Value)))
 			}
 		}
 	}
 	return c.problems
+}
+
+// allowedActions are the actions a step may use instead of running a
+// script: the runner's plumbing, and ClusterFuzzLite, which is itself the
+// fuzzing service its workflows run.
+var allowedActions = []string{
+	"actions/checkout@", "actions/setup-go@", "actions/cache@", "actions/cache/restore@", "actions/cache/save@",
+	"actions/upload-artifact@", "actions/download-artifact@", "google/clusterfuzzlite/actions/",
+}
+
+func allowedAction(ref string) bool {
+	for _, a := range allowedActions {
+		if strings.HasPrefix(ref, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }
 
 // Consistent reports actions pinned to more than one SHA across workflows.

@@ -46,10 +46,10 @@ jobs:
       issues: write # files crash reports
     steps:
       - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
-      - uses: ./local-action
+      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0
       - env:
           REF: ${{ github.head_ref }}
-        run: echo "$REF"
+        run: bash scripts/ci/check.sh
 `
 
 func TestCheckAcceptsHardenedWorkflow(t *testing.T) {
@@ -67,7 +67,10 @@ func TestCheckFindsProblems(t *testing.T) {
 		{"write at the top", "permissions:\n  contents: read\njobs", "permissions:\n  contents: write\njobs", "top-level permissions"},
 		{"no top-level permissions", "permissions:\n  contents: read\njobs", "jobs", "top-level permissions"},
 		{"unexplained write", "issues: write # files crash reports", "issues: write", "needs a comment"},
-		{"expression in run", `run: echo "$REF"`, `run: echo "${{ github.head_ref }}"`, "interpolates"},
+		{"expression in run", `run: bash scripts/ci/check.sh`, `run: echo "${{ github.head_ref }}"`, "interpolates"},
+		{"commands in run", `run: bash scripts/ci/check.sh`, `run: go vet ./...`, "is not one `bash scripts/"},
+		{"two scripts in run", `run: bash scripts/ci/check.sh`, "run: |\n          bash scripts/ci/check.sh\n          bash scripts/ci/other.sh", "is not one `bash scripts/"},
+		{"other action", "uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830", "uses: golangci/golangci-lint-action@4afd733a84b1f43292c63897423277bb7f4313a9", "not a checkout, toolchain"},
 		{"pull_request_target", "on: [push]", "on: [pull_request_target]", "pull_request_target"},
 	} {
 		src := strings.Replace(good, tc.old, tc.new, 1)

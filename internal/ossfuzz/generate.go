@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"text/template"
 
@@ -106,6 +107,12 @@ func ReadMaintainers(root string, p *Project) error {
 	p.PrimaryContact, p.AutoCCs = y.PrimaryContact, y.AutoCCs
 	return nil
 }
+
+var emailRE = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// ValidEmail reports whether s is a plain email address, safe to write
+// between double quotes in project.yaml.
+func ValidEmail(s string) bool { return emailRE.MatchString(s) }
 
 // executable is the mode of generated shell scripts.
 func mode(path string) fs.FileMode {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# build.sh: formatting, build and vet of every package.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+unformatted=$(gofmt -l .)
+if [[ -n $unformatted ]]; then
+	printf '%s\n' "$unformatted" >&2
+	die "files above are not gofmt-formatted: run gofmt -w on them"
+fi
+go build ./...
+go vet ./...

@@ -106,7 +106,9 @@ func Structured(data []byte) error {
 	if aerr != nil || builtRoundTrip(&want, alone, true) != nil {
 		return err
 	}
-	return harness.Violated("roundtrip", "Builder.FailedAdd", "a failed add left compression targets behind (%v); the successful calls alone build\n%x\nbut the Builder wrote\n%x", err, alone, msg)
+	// The first line of the detail is fixed: it is the signature's
+	// deciding detail, one for this root cause whatever the symptom.
+	return harness.Violated("roundtrip", "Builder.FailedAdd", "a failed add left compression targets behind\nthe successful calls alone build\n%x\nbut the Builder wrote\n%x\n%v", alone, msg, err)
 }
 
 func builtRoundTrip(want *dnsmessage.Message, msg []byte, compress bool) error {

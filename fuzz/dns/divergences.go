@@ -2,9 +2,13 @@ package dnsfuzz
 
 import (
 	"encoding/binary"
+	"strings"
 
+	dnsv2 "codeberg.org/miekg/dns"
 	"github.com/miekg/dns"
 	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
 // This file is the one place that lists the known, deliberate divergences
@@ -64,6 +68,18 @@ func explainMiekgReject(data []byte, dm *dnsmessage.Message, err error) string {
 			for _, opt := range o.Options {
 				if decodedOptions[opt.Code] {
 					return "D7 EDNS0 option value miekg/dns decodes"
+				}
+			}
+		}
+	}
+	// D9: miekg/dns decodes the values of SVCB/HTTPS parameters (alpn,
+	// port, ipv4hint, ech, ...) and rejects malformed ones; dnsmessage
+	// keeps them opaque (only their keys' order is checked by both).
+	if strings.Contains(err.Error(), "SVCB.Value") || strings.Contains(err.Error(), "HTTPS.Value") {
+		for _, sec := range [][]dnsmessage.Resource{dm.Answers, dm.Authorities, dm.Additionals} {
+			for _, r := range sec {
+				if r.Header.Type == dnsmessage.TypeSVCB || r.Header.Type == dnsmessage.TypeHTTPS {
+					return "D9 SVCB parameter value miekg/dns decodes"
 				}
 			}
 		}
@@ -322,6 +338,324 @@ func forwardPointerInRdata(data []byte, r wireRecord) bool {
 				break
 			}
 			off += 1 + c
+		}
+	}
+	return false
+}
+
+// Normal form of the four-decoder views (decoders.go), and the
+// divergences of miekg/dns v2 (codeberg.org/miekg/dns v0.6.0) and
+// gopacket's layers.DNS (v1.1.19) from miekg/dns v1, the reference.
+// explainFour returns the divergence that accounts for other disagreeing
+// with ref on data, or "" (a finding).
+func explainFour(data []byte, ref, other *wireView) string {
+	switch other.decoder {
+	case "v2":
+		return explainV2(data, ref, other)
+	case "gopacket":
+		return explainGopacket(data, ref, other)
+	}
+	return ""
+}
+
+// knownV2 are reported miekg/dns v2 defects (see README-diff-with-v1.md
+// for what v2 changes on purpose: none of these is among them), each
+// shown by a program using v2 alone. They are tolerated so fuzzing goes
+// on past them, unless harness.Strict (triage's replays) is set.
+//
+//   - V2K1: Msg.Unpack lifts OPT records out of the additional section by
+//     overwriting the section's last record with the OPT instead of
+//     swapping, so an OPT that is not the last record (OPT then TSIG is
+//     the usual order of a signed EDNS query, RFC 8945 5.1 puts TSIG last)
+//     stays in Extra and the record after it is lost: a TSIG-signed
+//     EDNS query loses its TSIG.
+//   - V2K2: an EDNS0 option code v2 has no type for fails the whole
+//     message ("unknown OPT code"); RFC 6891 6.1.2 says unknown options
+//     MUST be ignored.
+//   - V2K4: an SVCB/HTTPS record whose SvcParamKeys are not in strictly
+//     increasing order is accepted; RFC 9460 2.2 says clients MUST treat
+//     it as malformed (v1 and dnsmessage reject it).
+//   - V2K3: a record of a type v2 does not know (RFC 3597: APL, IPSECKEY,
+//     AMTRELAY, private types) is unpacked as an RFC3597 whose RRType is
+//     0 outside the question section, so it prints and packs as TYPE0.
+//     The views take the wire type instead (v2View), so the rest of such
+//     messages is still compared.
+//
+// Divergences by design, v1 accepting what v2 rejects:
+//
+//   - V2D1: octets after the last counted record: v2 rejects them ("N more
+//     octets"), v1 ignores them. RFC 1035 does not say; both are readings.
+//   - V2D2 (D2), V2D3 (D5), V2D4 (D6): v1's leniencies that dnsmessage
+//     does not share are not v2's either: header counts larger than the
+//     records present, a question cut after its name, rdata cut short
+//     (accepted as zero fields).
+//   - V2D5: a compression pointer to the pointer's own offset or later:
+//     v2 rejects it (RFC 1035 4.1.4: a pointer names a prior occurrence),
+//     v1 follows it outside rdata.
+//   - V2D7: a length field inside rdata running past the rdata (TSIG MAC
+//     Size or Other Len, HIP HIT or public key length, NSEC3 salt or hash
+//     length, TKEY key size): v1 keeps what is there with the length as
+//     read (the family of v1's known "length without data" bug, known.go),
+//     v2 rejects the record, as the RFCs' formats require.
+//   - V2D8 (D7): EDNS0 option values v1 validates (a TCP keepalive of 8
+//     octets, RFC 7828 allows 0 or 2) that v2 decodes without rejecting.
+//   - V2D6: types v1 decodes and v2 keeps as RFC 3597 bytes (AMTRELAY,
+//     APL, IPSECKEY, ...), and types v2 decodes and v1 does not (the meta
+//     types AXFR, IXFR, ANY as records, which v2 requires empty): each
+//     can reject rdata the other keeps as bytes.
+func explainV2(data []byte, ref, other *wireView) string {
+	if !harness.Strict() {
+		if optNotLast(data) {
+			return "V2K1 OPT not last in the additional section"
+		}
+		if other.err != nil && strings.Contains(other.err.Error(), "unknown OPT code") {
+			return "V2K2 unknown EDNS0 option rejected"
+		}
+		if ref.err != nil && other.err == nil && strings.Contains(ref.err.Error(), "SVCB keys not in strictly increasing order") {
+			return "V2K4 SVCB keys out of order accepted"
+		}
+	}
+	if ref.err == nil && other.err != nil {
+		if d := v1Lenient(data, ref.msg); d != "" {
+			return d
+		}
+		if tsigLengthsOverrun(data) || lengthWithoutData(ref.msg) {
+			return "V2D7 an rdata length field running past the rdata"
+		}
+		if strings.Contains(other.err.Error(), "pointer not to prior occurrence") && forwardPointer(data) {
+			return "V2D5 compression pointer not to a prior offset"
+		}
+	}
+	if ref.err != nil && other.err == nil {
+		if strings.HasPrefix(ref.err.Error(), "OPT") {
+			return "V2D8 (D7) EDNS0 option value v1 validates more strictly"
+		}
+	}
+	if (ref.err == nil) != (other.err == nil) {
+		rrs, _ := wireRecords(data)
+		for _, r := range rrs {
+			_, v1Knows := dns.TypeToRR[r.typ]
+			_, v2Knows := dnsv2.TypeToRR[r.typ]
+			if v1Knows != v2Knows {
+				return "V2D6 rdata of a type only one of v1 and v2 decodes"
+			}
+		}
+	}
+	return ""
+}
+
+// forwardPointer reports whether data holds a compression pointer (two
+// octets 0b11xxxxxx) whose target is at or after its own offset, where a
+// name starts: a coarse test, used only with v2's own error saying so.
+func forwardPointer(data []byte) bool {
+	for i := 12; i+1 < len(data); i++ {
+		if data[i]&0xc0 == 0xc0 && int(data[i]&0x3f)<<8|int(data[i+1]) >= i {
+			return true
+		}
+	}
+	return false
+}
+
+// v1Lenient names the v1 leniency that accounts for v1 accepting what a
+// stricter decoder rejects, or "".
+func v1Lenient(data []byte, mm *dns.Msg) string {
+	if end, ok := messageEnd(data); ok && end < len(data) {
+		return "V2D1 octets after the last record"
+	}
+	if len(data) >= 12 {
+		counts := []int{int(binary.BigEndian.Uint16(data[4:])), int(binary.BigEndian.Uint16(data[6:])), int(binary.BigEndian.Uint16(data[8:])), int(binary.BigEndian.Uint16(data[10:]))}
+		got := []int{len(mm.Question), len(mm.Answer), len(mm.Ns), len(mm.Extra)}
+		for i := range counts {
+			if got[i] < counts[i] {
+				return "V2D2 (D2) header count larger than the records present"
+			}
+		}
+	}
+	if questionCutOff(data) {
+		return "V2D3 (D5) question truncated after its name"
+	}
+	for _, sec := range [][]dns.RR{mm.Answer, mm.Ns, mm.Extra} {
+		for _, rr := range sec {
+			if rr.Header().Rrtype == dns.TypeOPT {
+				continue // no options is an empty rdata, not a short one
+			}
+			read := int(rr.Header().Rdlength)
+			if read == 0 || hasEmptyName(rr) || len(rdataBytes(dns.Copy(rr))) != read {
+				return "V2D4 (D6) rdata cut short accepted as zero fields"
+			}
+		}
+	}
+	return ""
+}
+
+// messageEnd is the offset after the last counted record, when the wire
+// walk finds them all.
+func messageEnd(data []byte) (int, bool) {
+	if len(data) < 12 {
+		return 0, false
+	}
+	rrs, _ := wireRecords(data)
+	n := int(binary.BigEndian.Uint16(data[6:])) + int(binary.BigEndian.Uint16(data[8:])) + int(binary.BigEndian.Uint16(data[10:]))
+	if len(rrs) != n {
+		return 0, false
+	}
+	if n > 0 {
+		end := rrs[n-1].end
+		return end, end <= len(data)
+	}
+	off, ok := 12, true
+	for i := 0; i < int(binary.BigEndian.Uint16(data[4:])); i++ {
+		if off, ok = skipName(data, off); !ok || off+4 > len(data) {
+			return 0, false
+		}
+		off += 4
+	}
+	return off, true
+}
+
+// gopacketTypes are the types whose rdata layers.DNS decodes (and so can
+// reject); every other type is kept as bytes.
+var gopacketTypes = map[uint16]bool{
+	dns.TypeA: true, dns.TypeAAAA: true, dns.TypeNS: true, dns.TypeCNAME: true, dns.TypePTR: true,
+	dns.TypeTXT: true, dns.TypeSOA: true, dns.TypeSRV: true, dns.TypeMX: true, dns.TypeOPT: true, dns.TypeURI: true,
+}
+
+// gopacket's layers.DNS against v1:
+//
+//   - GK1 (a gopacket defect, reported as a panic, never tolerated):
+//     DNSQuestion.decode and the rdata decoders of A and AAAA slice the
+//     message without checking its length, so a question or an address
+//     cut off by the end of the message panics (or, with spare capacity
+//     behind the slice, reads bytes that are not part of the message).
+//   - G1: v1 decodes (and validates) the rdata of ~90 types that
+//     layers.DNS keeps as bytes (as D1 for dnsmessage).
+//   - G2 (D4): layers.DNS decodes fixed-layout rdata without bounding it
+//     by RDLENGTH.
+//   - G3 (D7): layers.DNS keeps EDNS0 option values opaque; v1 decodes
+//     and rejects malformed ones.
+//   - G4 (D3): a label holding a '.' byte: layers.DNS joins labels with
+//     dots and escapes nothing, so its name cannot be told apart from
+//     another split of the same bytes.
+//   - v1's leniencies (V2D1-V2D4 above) account for gopacket rejecting
+//     what v1 accepts just as they do for v2.
+func explainGopacket(data []byte, ref, other *wireView) string {
+	if ref.err == nil && other.err == nil && anyDotLabel(ref.msg) {
+		return "G4 (D3) a label holding a dot byte"
+	}
+	rrs, _ := wireRecords(data)
+	if ref.err == nil && other.err != nil {
+		return v1Lenient(data, ref.msg)
+	}
+	for _, r := range rrs {
+		if !rdataBounded(data, r) {
+			return "G2 (D4) gopacket reads rdata past RDLENGTH"
+		}
+	}
+	if ref.err != nil && other.err == nil && strings.Contains(ref.err.Error(), "OPT") {
+		return "G3 (D7) EDNS0 option value v1 decodes"
+	}
+	if ref.err != nil && other.err == nil {
+		for _, r := range rrs {
+			if !gopacketTypes[r.typ] {
+				if _, known := dns.TypeToRR[r.typ]; known {
+					return "G1 rdata of a type gopacket does not decode"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// optNotLast reports whether an OPT record is followed by another record
+// in the additional section.
+func optNotLast(data []byte) bool {
+	rrs, _ := wireRecords(data)
+	if len(data) < 12 {
+		return false
+	}
+	ar := int(binary.BigEndian.Uint16(data[10:]))
+	for i := max(0, len(rrs)-ar); i+1 < len(rrs); i++ {
+		if rrs[i].typ == dns.TypeOPT {
+			return true
+		}
+	}
+	return false
+}
+
+// tsigLengthsOverrun reports whether a TSIG record's MAC Size or Other
+// Len (RFC 8945 4.2) runs past the end of its rdata.
+func tsigLengthsOverrun(data []byte) bool {
+	rrs, _ := wireRecords(data)
+	for _, r := range rrs {
+		if r.typ != dns.TypeTSIG || r.end > len(data) {
+			continue
+		}
+		off, ok := skipName(data, r.start)
+		if !ok {
+			continue
+		}
+		off += 6 + 2 // Time Signed, Fudge
+		if off+2 > r.end {
+			return true
+		}
+		off += 2 + int(binary.BigEndian.Uint16(data[off:])) // MAC
+		off += 2 + 2                                        // Original ID, Error
+		if off+2 > r.end {
+			return true
+		}
+		if off+2+int(binary.BigEndian.Uint16(data[off:])) > r.end {
+			return true
+		}
+	}
+	return false
+}
+
+// anyDotLabel reports whether a name of mm has a label holding a '.'.
+func anyDotLabel(mm *dns.Msg) bool {
+	for _, q := range mm.Question {
+		if hasDotLabel(q.Name) {
+			return true
+		}
+	}
+	for _, sec := range [][]dns.RR{mm.Answer, mm.Ns, mm.Extra} {
+		for _, rr := range sec {
+			dot := hasDotLabel(rr.Header().Name)
+			eachName(rr, func(n string) { dot = dot || hasDotLabel(n) })
+			if dot {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lengthWithoutData reports whether a record of mm holds a length field
+// larger than the data v1 read for it (see V2D7).
+func lengthWithoutData(mm *dns.Msg) bool {
+	for _, sec := range [][]dns.RR{mm.Answer, mm.Ns, mm.Extra} {
+		for _, rr := range sec {
+			switch r := rr.(type) {
+			case *dns.HIP:
+				if len(r.Hit)/2 != int(r.HitLength) {
+					return true
+				}
+			case *dns.NSEC3:
+				if len(r.Salt)/2 != int(r.SaltLength) || r.HashLength == 0 || len(r.NextDomain) == 0 {
+					return true
+				}
+			case *dns.NSEC3PARAM:
+				if len(r.Salt)/2 != int(r.SaltLength) {
+					return true
+				}
+			case *dns.TKEY:
+				if len(r.Key)/2 != int(r.KeySize) || len(r.OtherData)/2 != int(r.OtherLen) {
+					return true
+				}
+			case *dns.TSIG:
+				if len(r.MAC)/2 != int(r.MACSize) || len(r.OtherData)/2 != int(r.OtherLen) {
+					return true
+				}
+			}
 		}
 	}
 	return false

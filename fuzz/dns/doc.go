@@ -9,7 +9,7 @@
 //	Wire          Msg.Unpack -> Pack -> Unpack round trip, Pack fixpoint, Len bound (dns-wire)
 //	RR, Zone      NewRR and ZoneParser ($INCLUDE confined to an in-memory FS), String/NewRR stability, wire round trip (dns-zone)
 //	Structured    go-fuzz-headers-built messages: 35 RR types, EDNS0, SVCB, bitmaps, TSIG; Pack -> Unpack -> equal (dns-structured)
-//	Differential  miekg/dns against golang.org/x/net/dns/dnsmessage (dns-wire)
+//	Differential  miekg/dns v1 against v2 (codeberg.org/miekg/dns), x/net dnsmessage and gopacket layers.DNS (dns-wire)
 //	TSIG          TsigVerify on fuzzed messages, sign-then-verify, an independent RFC 8945 MAC (dns-wire)
 //	DNSSEC        RRSIG.Verify with fuzzed DNSKEY/RRSIG material, sign-then-verify (dns-structured)
 //	Names         name decompression (pointer loops) against an independent RFC 1035 decoder (dns-wire)

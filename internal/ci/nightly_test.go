@@ -77,7 +77,8 @@ func TestNightlyWorkflow(t *testing.T) {
 		l := &Local{
 			Repo: origin, Dir: scratch, Cache: cache, Artifacts: t.TempDir(), Log: &buf,
 			Env: []string{"GITHUB_REPOSITORY=o/r", "GITHUB_API_URL=" + gh.APIURL(), "GITHUB_RUN_ID=" + runID,
-				"GITHUB_SERVER_URL=https://github.example", "DRY_RUN=1"},
+				"GITHUB_SERVER_URL=https://github.example", "DRY_RUN=1",
+				"PARALLEL=1"}, // one fuzzing worker: the machine is shared
 			Contexts: map[string]any{
 				"github": map[string]any{"run_id": runID, "event_name": "workflow_dispatch", "repository": "o/r",
 					"event": map[string]any{"repository": map[string]any{"default_branch": "main"}}},

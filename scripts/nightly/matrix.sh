@@ -7,7 +7,9 @@
 # shellcheck source=../ci/lib.sh
 source "$(dirname "$0")/../ci/lib.sh"
 
-matrix=$(fuzzrun list -json | jq -c '[.[] | select(.format != "") |
+# `set` is the target's set when fuzzrun says it ("suite", "bench", "tool");
+# before that, the suite is the targets with a corpus format.
+matrix=$(fuzzrun list -json | jq -c '[.[] | select(if has("set") then .set == "suite" else .format != "" end) |
 	{id: (.dir + ":" + .name), key: ((.dir | gsub("[^A-Za-z0-9]"; "_")) + "_" + .name)}]')
 [[ $(jq length <<<"$matrix") -gt 0 ]] || die "fuzzrun list -json lists no suite target"
 jq -r '.[].id' <<<"$matrix"

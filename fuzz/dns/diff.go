@@ -68,6 +68,22 @@ func walkDiff(path string, a, b reflect.Value) (string, string, bool) {
 			}
 		}
 		return "", "", false
+	case reflect.Bool:
+		if a.Bool() == b.Bool() {
+			return "", "", false
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if a.Int() == b.Int() {
+			return "", "", false
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if a.Uint() == b.Uint() {
+			return "", "", false
+		}
+	case reflect.String:
+		if a.String() == b.String() {
+			return "", "", false
+		}
 	case reflect.Map, reflect.Func, reflect.Chan:
 		// DNS values hold none of these; compare their rendering.
 	}

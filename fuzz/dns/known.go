@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -210,6 +211,29 @@ var knownBugs = []knownBug{{
 		"record or not at all",
 	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
 		return stripRRs(m, hasBadHex)
+	},
+}, {
+	id: "FuzzWire/b59e3f58dc3d9ea4",
+	summary: "Unpack accepts an SVCB/HTTPS alpn value holding an empty alpn-id " +
+		"(RFC 9460 7.1.1 over RFC 7301's ProtocolName<1..2^8-1>), which Pack " +
+		"refuses; IsDuplicate compares SVCB values by packing them, so such a " +
+		"record is not a duplicate of itself or of its copy",
+	strip: func(m *dns.Msg, _ source) (*dns.Msg, bool) {
+		return stripRRs(m, func(rr dns.RR) bool {
+			var vals []dns.SVCBKeyValue
+			switch r := rr.(type) {
+			case *dns.SVCB:
+				vals = r.Value
+			case *dns.HTTPS:
+				vals = r.Value
+			}
+			for _, v := range vals {
+				if a, ok := v.(*dns.SVCBAlpn); ok && slices.Contains(a.Alpn, "") {
+					return true
+				}
+			}
+			return false
+		})
 	},
 }}
 

@@ -80,6 +80,17 @@ func TestWireKnownBugInputsViolateRoundTrip(t *testing.T) {
 	wantViolation(t, Wire(uri), "roundtrip", "Msg.Answer[0].URI.Target")
 }
 
+func TestWireKnownBugEmptyAlpnIsNoDuplicate(t *testing.T) {
+	skipIfStrict(t)
+	// crashers/_incoming/FuzzWire/b59e3f58dc3d9ea4: alpn="h\255,,,".
+	in := []byte("[\x85\x81\xa0\x00\x01\x00\x01\x00\x00\x00\x01\x04ldns\x04test\x00\x00A\x00\x01\xc0\f\x00A\x00\x01\x00\x00\x01,\x00)\x00\x01\x00\x00\x01\x00\x06\x02h\xff\x00\x00\x00\x00\x04\x00\x04\xc0\x00\x02\x01\x00\x06\x00\x10 \x01\r\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00)\x04\xd0\x00\x00\x00\x00\x00\x00")
+	if err := Wire(in); err != nil {
+		t.Fatalf("Wire with known bugs filtered = %v, want nil", err)
+	}
+	withoutKnownBugs(t)
+	wantViolation(t, Wire(in), "invariant", "Msg.Answer[0].HTTPS.IsDuplicate")
+}
+
 func TestWireLenAndFixpointOracles(t *testing.T) {
 	wantViolation(t, checkLen(10, make([]byte, 11)), "invariant", "Len")
 	if err := checkLen(12, make([]byte, 11)); err != nil {

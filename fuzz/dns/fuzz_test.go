@@ -55,3 +55,8 @@ func FuzzServer(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server) })
 }
+
+func FuzzClientConfig(f *testing.F) {
+	harness.Seed(f, "resolv-conf")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientConfig) })
+}

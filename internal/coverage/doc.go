@@ -2,7 +2,8 @@
 // that fuzz inputs reach, with the Go toolchain alone. It is shared by
 // `fuzzrun corpus merge` and `corpus minimize` (which need the blocks each
 // input covers on its own) and `fuzzrun coverage` (which needs a whole
-// corpus's per-package statement coverage and an HTML report).
+// corpus's per-package statement coverage and an HTML report: Measure,
+// which also keeps the result in fuzzrun's work directory).
 //
 // # How inputs reach the target without touching the source tree
 //

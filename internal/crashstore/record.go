@@ -56,20 +56,6 @@ type TargetRef struct {
 	Dir        string // package directory relative to the module root
 }
 
-// Record stores obs in the store of the module holding obs.Dir (or the
-// working directory when obs.Dir is relative). See Store.Record.
-func Record(obs Observation) (Entry, bool, error) {
-	start := obs.Dir
-	if !filepath.IsAbs(start) {
-		start = "."
-	}
-	root, err := FindModuleRoot(start)
-	if err != nil {
-		return Entry{}, false, err
-	}
-	return Open(root).Record(obs)
-}
-
 // Record files obs under its signature. It reports whether the signature is
 // new to the target. A known signature gets its count and last-seen time
 // bumped, and obs's input becomes the reproducer if it is smaller; a crash

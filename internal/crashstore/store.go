@@ -26,7 +26,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 )
 
@@ -99,15 +98,6 @@ func TargetKey(dir, name string) string {
 // EntryPath is the directory of one crash.
 func (s *Store) EntryPath(dir, name, id string) string {
 	return filepath.Join(s.Root, TargetKey(dir, name), id)
-}
-
-// FindModuleRoot returns the first ancestor of dir holding a go.mod.
-func FindModuleRoot(dir string) (string, error) {
-	root, err := modroot.Find(dir)
-	if err != nil {
-		return "", fmt.Errorf("crashstore: %s: %w; run fuzzrun inside a Go module", dir, err)
-	}
-	return root, nil
 }
 
 // Error is a problem with one file or directory of the store. Path names it;

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
@@ -240,10 +242,8 @@ func moduleName(root string) string {
 	if err != nil {
 		return filepath.Base(root)
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
+	if p := modfile.ModulePath(data); p != "" {
+		return p
 	}
 	return filepath.Base(root)
 }

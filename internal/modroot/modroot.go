@@ -1,7 +1,9 @@
-// Package modroot finds the Go module a directory belongs to. It is its
-// own package so the fuzz binaries (through the crash store's suppression
-// list) and fuzzrun share one definition without the fuzz binaries linking
-// fuzzrun's target discovery.
+// Package modroot finds the Go module a directory belongs to: the one
+// answer to "where is the module root" in daemonfuzz. It is its own package
+// so the fuzz binaries (through internal/corpus's seeds and
+// internal/signature's suppression list) and fuzzrun (internal/target,
+// whose FindModuleRoot adds the CLI's error) share one definition without
+// the fuzz binaries linking fuzzrun's packages.
 package modroot
 
 import (

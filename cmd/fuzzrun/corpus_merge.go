@@ -38,7 +38,7 @@ func (c *corpusMergeCmd) Run(ctx context.Context, cli *CLI, args []string) error
 	if len(args) > 0 {
 		return &usageError{"merge takes no arguments"}
 	}
-	root, ts, err := selectTargets(cli.Dir, patterns(c.target))
+	root, ts, err := selectTargets(cli.Dir, patterns(c.target), false)
 	if err != nil {
 		return err
 	}

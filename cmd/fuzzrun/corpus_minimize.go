@@ -44,7 +44,7 @@ func (c *corpusMinimizeCmd) Run(ctx context.Context, cli *CLI, args []string) er
 	if len(args) > 0 {
 		return &usageError{"minimize takes no arguments"}
 	}
-	root, ts, err := selectTargets(cli.Dir, patterns(c.target))
+	root, ts, err := selectTargets(cli.Dir, patterns(c.target), false)
 	if err != nil {
 		return err
 	}

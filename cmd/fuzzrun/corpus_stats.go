@@ -46,7 +46,7 @@ func (c *corpusStatsCmd) Run(ctx context.Context, cli *CLI, args []string) error
 	}
 	// Without -target, a module whose targets cannot be discovered still
 	// has seed corpora to describe.
-	root, ts, err := selectTargets(cli.Dir, patterns(c.target))
+	root, ts, err := selectTargets(cli.Dir, patterns(c.target), false)
 	if err != nil {
 		var me *target.ModuleError
 		if errors.As(err, &me) || c.target != "" {

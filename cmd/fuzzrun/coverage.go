@@ -53,7 +53,7 @@ func (c *coverageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if len(args) > 0 {
 		return &usageError{"coverage takes no arguments"}
 	}
-	root, ts, err := selectTargets(cli.Dir, []string{c.target})
+	root, ts, err := selectTargets(cli.Dir, []string{c.target}, false)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,17 +43,23 @@ func corpusRoot(dir string) (string, error) {
 }
 
 // selectTargets discovers the targets of the module holding dir and keeps
-// those the patterns name. It returns the module root too.
-func selectTargets(dir string, patterns []string) (string, []target.Target, error) {
+// those target.Select picks for the patterns: the suite unless a pattern
+// names others or all is set. It returns the module root too. A pattern
+// that is not a regular expression is a usage error.
+func selectTargets(dir string, patterns []string, all bool) (string, []target.Target, error) {
 	root, err := target.FindModuleRoot(dir)
 	if err != nil {
 		return "", nil, err
 	}
-	all, err := target.Discover(root)
+	everything, err := target.Discover(root)
 	if err != nil {
 		return "", nil, err
 	}
-	sel, err := target.Match(all, patterns)
+	sel, err := target.Select(everything, patterns, all)
+	var pe *target.PatternError
+	if errors.As(err, &pe) {
+		return "", nil, &usageError{pe.Error()}
+	}
 	if err != nil {
 		return "", nil, err
 	}

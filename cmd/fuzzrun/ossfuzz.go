@@ -208,16 +208,18 @@ func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []o
 	if len(targets) == 0 {
 		return "", p, nil, nil, fmt.Errorf("no fuzz tests found under %s", root)
 	}
-	// The suite's targets are those that seed from a corpus format; a fuzz
-	// test without one checks fuzzrun's own code and stays out of OSS-Fuzz.
+	// The suite goes to OSS-Fuzz, as 'fuzzrun run' fuzzes it by default:
+	// benchmark baselines and tests of the module's own tooling stay out.
+	suite, err := target.Select(targets, nil, false)
+	if err != nil {
+		return "", p, nil, nil, err
+	}
 	var ts []ossfuzz.Target
-	for _, t := range targets {
-		if t.Format != "" {
-			ts = append(ts, ossfuzz.Target{Func: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(root), Format: t.Format})
-		}
+	for _, t := range suite {
+		ts = append(ts, ossfuzz.Target{Func: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(root), Format: t.Format})
 	}
 	if len(ts) == 0 {
-		return "", p, nil, nil, fmt.Errorf("none of the %d fuzz tests under %s declares a corpus format (harness.Seed or //daemonfuzz:corpus), so none is exported", len(targets), root)
+		return "", p, nil, nil, fmt.Errorf("none of the %d fuzz tests under %s is in the suite (they all lie under bench/), so none is exported", len(targets), root)
 	}
 	all, err := ossfuzz.Fuzzers(modPath, ts)
 	if err != nil {

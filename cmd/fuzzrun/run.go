@@ -32,7 +32,7 @@ type runCmd struct {
 	workdir          string
 	minimize, hang   time.Duration
 	memMB            int
-	json             bool
+	json, all        bool
 	crashMinimize    time.Duration
 }
 
@@ -64,6 +64,7 @@ func (c *runCmd) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.hang, "hang-timeout", engine.DefaultHangTimeout, "an input running this long is recorded as a hang")
 	fs.IntVar(&c.memMB, "mem-limit", 2048, "`MiB` of resident memory a fuzzing worker may use before its input is recorded as an OOM (0: no limit)")
 	fs.BoolVar(&c.json, "json", false, "print the run summary as JSON instead of a table")
+	fs.BoolVar(&c.all, "all", false, "select among every target (benchmark baselines and tool tests too), not only the suite")
 	fs.DurationVar(&c.crashMinimize, "crash-minimize", 30*time.Second, "minimise each new crash in-process for at most this `duration` when it is stored (0: leave it to 'fuzzrun minimize')")
 }
 
@@ -77,7 +78,7 @@ func (c *runCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	if c.total == 0 && c.perTarget == 0 {
 		c.total = 10 * time.Minute
 	}
-	root, targets, err := selectTargets(cli.Dir, args)
+	root, targets, err := selectTargets(cli.Dir, args, c.all)
 	if err != nil {
 		return err
 	}

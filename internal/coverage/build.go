@@ -3,7 +3,6 @@ package coverage
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -84,8 +83,7 @@ func Build(ctx context.Context, t target.Target, opts Options) (*Binary, error) 
 	}
 	opts.ModuleRoot = root
 	dir := t.AbsDir(root)
-	call, err := findFuzzCall(dir, t.Name)
-	if err != nil {
+	if _, err := findFuzzCall(dir, t.Name); err != nil {
 		return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
 	}
 	pkgs := opts.CoverPkg
@@ -99,18 +97,10 @@ func Build(ctx context.Context, t target.Target, opts Options) (*Binary, error) 
 		return nil, err
 	}
 	b := &Binary{Target: t, CoverPkg: pkgs, opts: opts, dir: dir, tmp: tmp, exe: filepath.Join(tmp, "target.test")}
-	wrapped := filepath.Join(tmp, "wrapped_test.go")
-	wrapper := filepath.Join(tmp, "wrapper_test.go")
-	overlay := filepath.Join(tmp, "overlay.json")
-	ov, _ := json.Marshal(map[string]map[string]string{"Replace": {
-		call.file: wrapped,
-		filepath.Join(filepath.Dir(call.file), "zz_fuzzrun_cover_test.go"): wrapper,
-	}})
-	for path, data := range map[string][]byte{wrapped: call.wrapped(), wrapper: wrapperSource(call.pkg), overlay: ov} {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			b.Close()
-			return nil, err
-		}
+	overlay, err := Overlay(dir, t.ImportPath, t.Name, tmp, ModeCover)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
 	}
 	args := []string{"test", "-c", "-vet=off", "-o", b.exe, "-cover", "-covermode=atomic", "-ldflags=-checklinkname=0",
 		"-coverpkg=" + strings.Join(pkgs, ","), "-overlay=" + overlay, t.ImportPath}

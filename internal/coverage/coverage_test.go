@@ -173,7 +173,7 @@ func TestFindFuzzCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Replace(src, "f.Fuzz(func(t *testing.T, b []byte) {})", "f.Fuzz(fuzzrunCoverWrap(func(t *testing.T, b []byte) {}))", 1)
+	want := strings.Replace(src, "f.Fuzz(func(t *testing.T, b []byte) {})", "f.Fuzz(fuzzrunWrap(func(t *testing.T, b []byte) {}))", 1)
 	if got := string(c.wrapped()); got != want || c.pkg != "p" {
 		t.Errorf("wrapped:\n%s\nwant:\n%s", got, want)
 	}

@@ -9,15 +9,33 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
 // Build compiles the test binary of t's package with Go's fuzzing coverage
 // instrumentation (what `go test -fuzz` builds) into outDir and returns its
 // path. One binary serves every target of the package, for fuzzing and for
-// replay.
+// replay. The fuzz function of every FuzzXxx is wrapped by coverage's guard
+// (coverage.ModeGuard), which does nothing unless FuzzOptions.Env switches it
+// on with coverage.EnvKnown.
 func Build(ctx context.Context, moduleRoot string, t target.Target, outDir string) (string, error) {
-	return BuildOverlay(ctx, moduleRoot, t, outDir, "")
+	// The guard's overlay (inert unless the fuzzing process gets
+	// coverage.EnvKnown) lets a run skip the bugs it already stored.
+	ovDir := filepath.Join(outDir, binName(t)+".overlay")
+	if err := os.RemoveAll(ovDir); err != nil {
+		return "", fmt.Errorf("build %s: %w", t.ImportPath, err)
+	}
+	overlay, err := coverage.Overlay(t.AbsDir(moduleRoot), t.ImportPath, "", ovDir, coverage.ModeGuard)
+	if err != nil {
+		return "", &BuildError{ImportPath: t.ImportPath, Err: err, Output: "fuzzrun could not write the build overlay that wraps the fuzz functions"}
+	}
+	return BuildOverlay(ctx, moduleRoot, t, outDir, overlay)
+}
+
+// binName is the file name of t's package's test binary.
+func binName(t target.Target) string {
+	return strings.NewReplacer("/", "_", ".", "_").Replace(t.Dir)
 }
 
 // BuildOverlay is Build with go's -overlay file (none when empty): triage
@@ -32,7 +50,7 @@ func BuildOverlay(ctx context.Context, moduleRoot string, t target.Target, outDi
 	if err != nil {
 		return "", err
 	}
-	args := []string{"test", "-c", "-fuzz=.", "-o", bin}
+	args := []string{"test", "-c", "-fuzz=.", "-vet=off", "-o", bin}
 	if overlay != "" {
 		args = append(args, "-overlay="+overlay)
 	}

@@ -30,7 +30,11 @@ type FuzzOptions struct {
 	// CacheDir is passed as -test.fuzzcachedir: Go keeps the target's working
 	// corpus in CacheDir/<Name>, so a later process resumes from it.
 	CacheDir string
-	// Duration is the fuzzing time (-test.fuzztime); 0 fuzzes until ctx is done.
+	// Duration is the fuzzing time, counted from the end of the baseline
+	// coverage pass (Go's own -test.fuzztime counts that pass too, so a
+	// target with a large corpus got no fuzzing at all from a short slice);
+	// the process is then stopped as Ctrl-C stops it. 0 fuzzes until ctx is
+	// done.
 	Duration time.Duration
 	// Parallel is the number of fuzzing workers; 0 means 1.
 	Parallel int
@@ -46,16 +50,23 @@ type FuzzOptions struct {
 	StopGrace time.Duration
 	// OnEvent, if set, sees every parsed output event as it arrives.
 	OnEvent func(Event)
+	// Env is added to the process's environment (KEY=value), for the
+	// build overlay's switches (see internal/coverage).
+	Env []string
 }
 
 // Result is what one fuzzing process did.
 type Result struct {
-	Elapsed     time.Duration // fuzzing time of the last progress line
-	Execs       int64
-	New         int // new interesting inputs
-	Corpus      int // corpus size at the end
-	Crash       *Crash
-	Interrupted bool // ctx ended the process
+	// Baseline is how long the process took to start and run its baseline
+	// coverage pass; Fuzzing how long it fuzzed after that (0 if it never
+	// got past the baseline pass).
+	Baseline, Fuzzing time.Duration
+	Elapsed           time.Duration // Go's elapsed time of the last progress line, baseline included
+	Execs             int64
+	New               int // new interesting inputs
+	Corpus            int // corpus size at the end
+	Crash             *Crash
+	Interrupted       bool // ctx ended the process
 }
 
 // Fuzz runs one `-test.fuzz` process for opts.Target and waits for it. A
@@ -78,14 +89,14 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		"-test.parallel=" + fmt.Sprint(parallel),
 		"-test.timeout=0",
 	}
-	if opts.Duration > 0 {
-		args = append(args, "-test.fuzztime="+opts.Duration.String())
-	}
 	if opts.CacheDir != "" {
 		args = append(args, "-test.fuzzcachedir="+opts.CacheDir)
 	}
 	cmd := exec.Command(opts.Binary, args...)
 	cmd.Dir = dir
+	if len(opts.Env) > 0 {
+		cmd.Env = append(os.Environ(), opts.Env...)
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return Result{}, err
@@ -107,12 +118,26 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 	}
 	stopWatch := make(chan struct{})
 	go wd.run(stopWatch)
+	// The slice ends Duration after the baseline pass: stopCtx then stops
+	// the process as ctx does, but it is not an interruption.
+	stopCtx, endSlice := context.WithCancel(ctx)
+	defer endSlice()
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- waitGroup(ctx, cmd, opts.StopGrace) }()
+	go func() { waitErr <- waitGroup(stopCtx, cmd, opts.StopGrace) }()
 
 	var res Result
+	began := time.Now()
+	var fuzzAt time.Time
+	var timer *time.Timer
 	st := readOutput(pr, func(e Event) {
 		wd.observe(e, time.Now())
+		if (e.Kind == EventFuzzing || e.Kind == EventProgress) && fuzzAt.IsZero() {
+			fuzzAt = time.Now()
+			res.Baseline = fuzzAt.Sub(began)
+			if opts.Duration > 0 {
+				timer = time.AfterFunc(opts.Duration, endSlice)
+			}
+		}
 		if e.Kind == EventProgress {
 			res.Elapsed, res.Execs, res.New, res.Corpus = e.Elapsed, e.Execs, e.New, e.Corpus
 		}
@@ -123,7 +148,19 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 	pr.Close()
 	err = <-waitErr
 	close(stopWatch)
+	if timer != nil {
+		timer.Stop()
+	}
+	if !fuzzAt.IsZero() {
+		res.Fuzzing = time.Since(fuzzAt)
+		if opts.Duration > 0 {
+			res.Fuzzing = min(res.Fuzzing, opts.Duration)
+		}
+	} else {
+		res.Baseline = time.Since(began)
+	}
 	res.Interrupted = ctx.Err() != nil
+	sliceEnded := stopCtx.Err() != nil && !res.Interrupted
 
 	if st.crashPath != "" {
 		c, cerr := collectCrash(ctx, opts, dir, st, wd.kind(), hang)
@@ -136,7 +173,7 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		res.Crash = &c
 		return res, nil
 	}
-	if err == nil || res.Interrupted || st.deadlineOnly() {
+	if err == nil || res.Interrupted || st.deadlineOnly() || sliceEnded && st.seedFailure == "" && !st.unexpected && len(st.failure) == 0 {
 		return res, nil
 	}
 	if st.seedFailure != "" {

@@ -60,6 +60,7 @@ func Discover(moduleRoot string) ([]Target, error) {
 		return nil, fmt.Errorf("discover fuzz targets under %s: %w", moduleRoot, err)
 	}
 	sortTargets(out)
+	classify(out)
 	return out, nil
 }
 

@@ -19,6 +19,7 @@ type Target struct {
 	ImportPath string `json:"import_path"` // the package's import path
 	Dir        string `json:"dir"`         // package directory relative to the module root, slash-separated; "." for the root
 	Format     string `json:"format"`      // corpus format (corpus/<format>/), "" if the target declares none
+	Set        string `json:"set"`         // SetSuite, SetBench or SetTool (see Select)
 }
 
 // ID is the target's unique name, "pkgdir:FuzzXxx", used in patterns, file

@@ -14,14 +14,29 @@ func TestDiscover(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Target{
-		{Name: "FuzzRoot", ImportPath: "example.com/toy", Dir: ".", Format: ""},
-		{Name: "Fuzz", ImportPath: "example.com/toy/a", Dir: "a", Format: ""},
-		{Name: "FuzzDirective", ImportPath: "example.com/toy/a", Dir: "a", Format: "ntp"},
-		{Name: "FuzzSeeded", ImportPath: "example.com/toy/a", Dir: "a", Format: "dns-wire"},
-		{Name: "FuzzLocalSeed", ImportPath: "example.com/toy/b/c", Dir: "b/c", Format: "dhcpv4"},
+		{Name: "FuzzRoot", ImportPath: "example.com/toy", Dir: ".", Format: "", Set: SetTool},
+		{Name: "Fuzz", ImportPath: "example.com/toy/a", Dir: "a", Format: "", Set: SetTool},
+		{Name: "FuzzDirective", ImportPath: "example.com/toy/a", Dir: "a", Format: "ntp", Set: SetSuite},
+		{Name: "FuzzSeeded", ImportPath: "example.com/toy/a", Dir: "a", Format: "dns-wire", Set: SetSuite},
+		{Name: "FuzzLocalSeed", ImportPath: "example.com/toy/b/c", Dir: "b/c", Format: "dhcpv4", Set: SetSuite},
+		{Name: "FuzzBaseline", ImportPath: "example.com/toy/bench/base", Dir: "bench/base", Format: "", Set: SetBench},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Discover (-want +got):\n%s", diff)
+	}
+}
+
+func TestClassifyWithoutFormats(t *testing.T) {
+	// A module that declares no corpus format: everything outside bench/
+	// is its suite.
+	ts := []Target{{Name: "FuzzA", Dir: "."}, {Name: "FuzzB", Dir: "internal/p"}, {Name: "FuzzC", Dir: "bench"}, {Name: "FuzzD", Dir: "benchmark"}}
+	classify(ts)
+	var got []string
+	for _, t := range ts {
+		got = append(got, t.Set)
+	}
+	if diff := cmp.Diff([]string{SetSuite, SetSuite, SetBench, SetSuite}, got); diff != "" {
+		t.Errorf("sets (-want +got):\n%s", diff)
 	}
 }
 
@@ -33,60 +48,89 @@ func TestDiscoverNotAModule(t *testing.T) {
 	}
 }
 
-func TestMatch(t *testing.T) {
+func ids(ts []Target) []string {
+	var s []string
+	for _, t := range ts {
+		s = append(s, t.ID())
+	}
+	return s
+}
+
+func TestSelect(t *testing.T) {
 	all, err := Discover("testdata/mod")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(ts []Target) []string {
-		var s []string
-		for _, t := range ts {
-			s = append(s, t.ID())
-		}
-		return s
-	}
+	suite := []string{"a:FuzzDirective", "a:FuzzSeeded", "b/c:FuzzLocalSeed"}
 	for _, tc := range []struct {
 		patterns []string
+		all      bool
 		want     []string
 	}{
-		{nil, ids(all)},
-		{[]string{"Seeded"}, []string{"a:FuzzSeeded"}},
-		{[]string{"a:FuzzSeeded"}, []string{"a:FuzzSeeded"}},
-		{[]string{"./a:Fuzz"}, []string{"a:Fuzz"}},
-		{[]string{"a:Fuzz.*"}, []string{"a:Fuzz", "a:FuzzDirective", "a:FuzzSeeded"}},
-		{[]string{"b/c:"}, []string{"b/c:FuzzLocalSeed"}},
-		{[]string{"Local.*$"}, []string{"b/c:FuzzLocalSeed"}},
-		{[]string{"Root", "LocalSeed", "Root"}, []string{".:FuzzRoot", "b/c:FuzzLocalSeed"}},
+		{nil, false, suite},
+		{nil, true, ids(all)},
+		{[]string{"Seeded"}, false, []string{"a:FuzzSeeded"}},
+		{[]string{"a:FuzzSeeded"}, false, []string{"a:FuzzSeeded"}},
+		{[]string{"^a:FuzzSeeded$"}, false, []string{"a:FuzzSeeded"}},
+		// A regexp over the ID: a part of the package directory, or a
+		// regexp in it, selects (issue 14: "dhcp:FuzzLabel$" and
+		// "fuzz/.*:FuzzLabel" matched nothing).
+		{[]string{"c:FuzzLocalSeed$"}, false, []string{"b/c:FuzzLocalSeed"}},
+		{[]string{"b/.*:FuzzLocal"}, false, []string{"b/c:FuzzLocalSeed"}},
+		{[]string{"./b/c:"}, false, []string{"b/c:FuzzLocalSeed"}},
+		{[]string{"^a:"}, false, []string{"a:FuzzDirective", "a:FuzzSeeded"}},
+		{[]string{"^a:"}, true, []string{"a:Fuzz", "a:FuzzDirective", "a:FuzzSeeded"}},
+		{[]string{"Local.*$"}, false, []string{"b/c:FuzzLocalSeed"}},
+		{[]string{"Root", "LocalSeed", "Root"}, false, []string{".:FuzzRoot", "b/c:FuzzLocalSeed"}},
+		// Outside the suite only when named: a pattern that matches no
+		// suite target selects among the others.
+		{[]string{"bench/"}, false, []string{"bench/base:FuzzBaseline"}},
+		{[]string{"FuzzBaseline"}, false, []string{"bench/base:FuzzBaseline"}},
+		{[]string{"Fuzz"}, false, suite},
+		{[]string{"Fuzz"}, true, ids(all)},
 	} {
-		got, err := Match(all, tc.patterns)
+		got, err := Select(all, tc.patterns, tc.all)
 		if err != nil {
-			t.Errorf("Match(%q): %v", tc.patterns, err)
+			t.Errorf("Select(%q, %v): %v", tc.patterns, tc.all, err)
 			continue
 		}
 		if diff := cmp.Diff(tc.want, ids(got)); diff != "" {
-			t.Errorf("Match(%q) (-want +got):\n%s", tc.patterns, diff)
+			t.Errorf("Select(%q, %v) (-want +got):\n%s", tc.patterns, tc.all, diff)
 		}
 	}
 }
 
-func TestMatchUnknownListsNearest(t *testing.T) {
+func TestSelectErrors(t *testing.T) {
 	all, err := Discover("testdata/mod")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Match(all, []string{"FuzzSeded"})
-	var nm *NoMatchError
-	if !errors.As(err, &nm) {
-		t.Fatalf("Match(typo) = %v, want *NoMatchError", err)
-	}
-	if len(nm.Nearest) == 0 || nm.Nearest[0] != "a:FuzzSeeded" {
-		t.Errorf("nearest = %q, want a:FuzzSeeded first", nm.Nearest)
-	}
-	if !strings.Contains(err.Error(), "a:FuzzSeeded") {
-		t.Errorf("message %q does not name the nearest target", err)
-	}
-	if _, err := Match(all, []string{"a:("}); err == nil || errors.As(err, &nm) {
-		t.Errorf("Match(bad regexp) = %v, want a regexp error", err)
+	for _, tc := range []struct {
+		pattern string
+		nearest []string // nil: a *PatternError
+	}{
+		{"FuzzSeded", []string{"a:FuzzSeeded"}},
+		{"b/d:", []string{"b/c:"}},
+		{"bench/bass:FuzzBaseline", []string{"bench/base:FuzzBaseline"}},
+		{"b/x/", []string{"b/c:"}},
+		{"a:(", nil},
+		{"[", nil},
+	} {
+		_, err := Select(all, []string{tc.pattern}, false)
+		var nm *NoMatchError
+		var pe *PatternError
+		switch {
+		case tc.nearest == nil:
+			if !errors.As(err, &pe) {
+				t.Errorf("Select(%q) = %v, want a *PatternError", tc.pattern, err)
+			}
+		case !errors.As(err, &nm):
+			t.Errorf("Select(%q) = %v, want a *NoMatchError", tc.pattern, err)
+		case nm.Nearest[0] != tc.nearest[0]:
+			t.Errorf("Select(%q): nearest %q, want %q first", tc.pattern, nm.Nearest, tc.nearest[0])
+		case !strings.Contains(err.Error(), tc.nearest[0]):
+			t.Errorf("Select(%q): message %q does not name %q", tc.pattern, err, tc.nearest[0])
+		}
 	}
 }
 

@@ -30,6 +30,11 @@ type Crash struct {
 	Output []byte
 	Kind   string // "", KindHang or KindOOM
 	Seen   time.Time
+	// Seed is set for a failure while testing the seed corpus: the entry
+	// Go named (FuzzXxx/seed#N for an f.Add seed, FuzzXxx/<file> for a
+	// file). Input and GoFile hold the entry when it is a file fuzzrun can
+	// read, and are nil for an f.Add seed.
+	Seed string
 	// Replayed says the input was replayed for its stack, and Reproduced
 	// whether it failed again then. A hang the watchdog saw that does not
 	// reproduce is most likely a starved worker on a loaded machine.
@@ -82,4 +87,31 @@ func collectCrash(ctx context.Context, opts FuzzOptions, dir string, st *outputS
 		}
 	}
 	return c, nil
+}
+
+// seedCrash is the Crash of a failure while testing the seed corpus entry
+// Go named in st.
+func seedCrash(opts FuzzOptions, dir string, st *outputState) Crash {
+	t := opts.Target
+	c := Crash{
+		Target: t.Name, ImportPath: t.ImportPath, Dir: t.Dir,
+		Output: st.failure, Seed: st.seedFailure, File: filepath.Base(st.seedFailure),
+		Seen: time.Now().UTC(),
+	}
+	if len(c.Output) == 0 {
+		c.Output = []byte(st.tail())
+	}
+	for _, root := range []string{filepath.Join(dir, "testdata", "fuzz"), opts.CacheDir} {
+		if root == "" || strings.Contains(st.seedFailure, "#") {
+			continue
+		}
+		if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(st.seedFailure))); err == nil {
+			c.GoFile = data
+			if in, err := corpusfile.Decode(data); err == nil {
+				c.Input = in
+			}
+			break
+		}
+	}
+	return c
 }

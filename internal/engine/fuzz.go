@@ -177,7 +177,11 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		return res, nil
 	}
 	if st.seedFailure != "" {
-		return res, &SeedFailureError{Target: t, Entry: st.seedFailure, Output: st.tail()}
+		// A failing seed is a finding like any other: the runner stores
+		// it, and the next process's guard skips it.
+		c := seedCrash(opts, dir, st)
+		res.Crash = &c
+		return res, nil
 	}
 	return res, &ProcessError{Target: t, Err: err, Output: st.tail()}
 }
@@ -254,8 +258,9 @@ func readOutput(r io.Reader, onEvent func(Event)) *outputState {
 	}
 }
 
-// SeedFailureError is a target whose seed corpus already fails: it cannot
-// be fuzzed until the seed or the target is fixed.
+// SeedFailureError is a target whose seed corpus already fails. Fuzz
+// reports a failing seed as a Crash (with Seed set) now; the type stays for
+// callers that want the old message.
 type SeedFailureError struct {
 	Target target.Target
 	Entry  string

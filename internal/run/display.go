@@ -28,7 +28,10 @@ type Snapshot struct {
 	Rows             []Row
 }
 
-// Row is one target's live state.
+// Row is one target's live state: the quantities of the run summary
+// (workdir.TargetSummary), under the same names, so the live view and the
+// summary agree: FUZZED is fuzzing time after baseline passes, EXECS/S is
+// EXECS over it, CORPUS the work corpus entries.
 type Row struct {
 	ID          string
 	Phase       string // building, queued, baseline, fuzzing, waiting, restarting, failed
@@ -37,6 +40,7 @@ type Row struct {
 	New         int
 	Corpus      int
 	Crashes     int
+	Skipped     int // known signatures the guard skipped
 	Fuzzed      time.Duration
 	Left        time.Duration // of the current slice
 }
@@ -138,13 +142,13 @@ func writeStatus(w io.Writer, s Snapshot, maxRows int) {
 	}
 	fmt.Fprintln(w, head)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "TARGET\tSTATE\tEXECS\tEXECS/S\tNEW\tCORPUS\tCRASHES\tFUZZED\tSLICE LEFT\t")
+	fmt.Fprintln(tw, header+"SLICE LEFT\t")
 	for _, r := range rows {
 		left := "-"
 		if r.Left > 0 {
 			left = fmtDur(r.Left)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%s\t%s\t\n", r.ID, r.Phase, r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Crashes, fmtDur(r.Fuzzed), left)
+		fmt.Fprintf(tw, rowFormat+"%s\t\n", r.ID, r.Phase, fmtDur(r.Fuzzed), r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Crashes, r.Skipped, left)
 	}
 	tw.Flush()
 	if hidden > 0 {
@@ -189,8 +193,8 @@ func (d *PlainDisplay) Update(s Snapshot) {
 		}
 		d.phase[r.ID] = r.Phase
 		d.printed[r.ID] = time.Now()
-		fmt.Fprintf(d.W, "fuzzrun: %s: execs %d (%.0f/sec), new %d, corpus %d, crashes %d, fuzzed %s\n",
-			r.ID, r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Crashes, fmtDur(r.Fuzzed))
+		fmt.Fprintf(d.W, "fuzzrun: %s: fuzzed %s, execs %d, execs/s %.0f, new %d, corpus %d, crashes %d, skipped %d\n",
+			r.ID, fmtDur(r.Fuzzed), r.Execs, r.ExecsPerSec, r.New, r.Corpus, r.Crashes, r.Skipped)
 	}
 }
 
@@ -205,19 +209,22 @@ func (d *PlainDisplay) Close(Snapshot) {}
 // WriteTable renders a finished run's summary as a text table.
 func WriteTable(w io.Writer, s *workdir.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "TARGET\tSTATUS\tFUZZED\tEXECS\tEXECS/S\tNEW\tCORPUS\tCRASHES\t")
+	fmt.Fprintln(tw, header)
 	for _, t := range s.Targets {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t\n", t.ID, t.Status, fmtDur(time.Duration(t.Fuzzed)), t.Execs, t.ExecsPerSec, t.New, t.Corpus, t.Crashes)
+		fmt.Fprintf(tw, rowFormat+"\n", t.ID, t.Status, fmtDur(time.Duration(t.Fuzzed)), t.Execs, t.ExecsPerSec, t.New, t.Corpus, t.Crashes, len(t.Skipped))
 	}
 	tw.Flush()
-	notRun := 0
+	notRun, notFuzzed := 0, 0
 	for _, t := range s.Targets {
-		if t.Status == workdir.StatusNotRun {
+		switch t.Status {
+		case workdir.StatusNotRun:
 			notRun++
+		case workdir.StatusNotFuzzed:
+			notFuzzed++
 		}
 	}
-	if notRun > 0 && !s.Interrupted {
-		fmt.Fprintf(w, "%d targets not run: the budget was spent before their turn; give more -time, or select fewer targets\n", notRun)
+	if notRun+notFuzzed > 0 && !s.Interrupted {
+		fmt.Fprintf(w, "%d targets not run and %d not fuzzed (their slices ended in the baseline pass): the budget was too small for them; give more -time, or select fewer targets\n", notRun, notFuzzed)
 	}
 	for _, t := range s.Targets {
 		if t.Error != "" {
@@ -267,6 +274,13 @@ func groupCrashes(cs []workdir.CrashRef) []crashGroup {
 	}
 	return out
 }
+
+// The columns of the live view and of the summary table, which show the
+// same quantities under the same names.
+const (
+	header    = "TARGET\tSTATE\tFUZZED\tEXECS\tEXECS/S\tNEW\tCORPUS\tCRASHES\tSKIPPED\t"
+	rowFormat = "%s\t%s\t%s\t%d\t%.0f\t%d\t%d\t%d\t%d\t"
+)
 
 // fmtDur prints d rounded to seconds, as 1h2m3s.
 func fmtDur(d time.Duration) string {

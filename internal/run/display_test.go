@@ -51,7 +51,7 @@ func TestPlainDisplayThrottles(t *testing.T) {
 	d.Update(s)
 	s.Rows[0].Execs = 2
 	d.Update(s)
-	if n := strings.Count(b.String(), "a:FuzzA: execs"); n != 1 {
+	if n := strings.Count(b.String(), "a:FuzzA: fuzzed"); n != 1 {
 		t.Errorf("%d progress lines within the interval, want 1:\n%s", n, b.String())
 	}
 }

@@ -28,10 +28,18 @@ type Target struct {
 	Budget time.Duration
 }
 
-// Config tunes the slices.
+// Config tunes the slices. A slice's length is fuzzing time, counted from
+// the end of the process's baseline coverage pass.
 type Config struct {
 	Slice    time.Duration // the length of a slice under a total budget
 	MinSlice time.Duration // a slice shorter than this is not worth a process start
+	// Workers and Overhead (the expected wall time of a process start and
+	// its baseline pass) shorten first slices when the wall time left
+	// would not reach every target otherwise: each target waiting for its
+	// first slice gets at most its share of what is left, but at least
+	// MinSlice. Zero Workers turns this off.
+	Workers  int
+	Overhead time.Duration
 }
 
 // NoLimit is the remaining time of a run without a total budget.
@@ -69,6 +77,16 @@ func Next(ts []Target, remaining time.Duration, cfg Config) (idx int, d time.Dur
 	if t.Budget > 0 {
 		d = t.Budget - t.Fuzzed
 	}
+	if t.Slices == 0 && t.Budget == 0 && cfg.Workers > 0 && remaining != NoLimit {
+		pending := 0
+		for _, u := range ts {
+			if u.Slices == 0 && !u.Done && !u.Running {
+				pending++
+			}
+		}
+		share := remaining*time.Duration(cfg.Workers)/time.Duration(pending) - cfg.Overhead
+		d = min(d, max(share, cfg.MinSlice))
+	}
 	d = min(d, remaining)
 	if d <= 0 {
 		return -1, 0, false
@@ -80,6 +98,17 @@ func Next(ts []Target, remaining time.Duration, cfg Config) (idx int, d time.Dur
 func score(t Target) float64 {
 	fuzzed := max(t.Fuzzed, time.Second).Seconds()
 	return float64(t.LastNew+1) / fuzzed
+}
+
+// Need is the least total budget in which n targets on workers concurrent
+// processes each get a first slice of minSlice fuzzing after a process start
+// and baseline pass of about overhead.
+func Need(n, workers int, minSlice, overhead time.Duration) time.Duration {
+	if n <= 0 || workers <= 0 {
+		return 0
+	}
+	rounds := time.Duration((n + workers - 1) / workers)
+	return rounds * (minSlice + overhead)
 }
 
 // Bounds of SliceLength.

@@ -102,3 +102,26 @@ func TestSliceLength(t *testing.T) {
 		}
 	}
 }
+
+func TestNextShortensFirstSlices(t *testing.T) {
+	// 10 targets, 2 workers, 60 s left, 3 s of baseline each: a first
+	// slice gets 60*2/10-3 = 9 s, not the configured 20 s, so every target
+	// is reached; never less than MinSlice.
+	ts := make([]Target, 10)
+	cfg := Config{Slice: 20 * time.Second, MinSlice: 5 * time.Second, Workers: 2, Overhead: 3 * time.Second}
+	if _, d, ok := Next(ts, time.Minute, cfg); !ok || d != 9*time.Second {
+		t.Errorf("first slice = %v, %v; want 9s", d, ok)
+	}
+	if _, d, ok := Next(ts, 20*time.Second, cfg); !ok || d != 5*time.Second {
+		t.Errorf("first slice with little time left = %v, %v; want MinSlice 5s", d, ok)
+	}
+	for i := range ts {
+		ts[i].Slices, ts[i].Fuzzed = 1, 9*time.Second
+	}
+	if _, d, ok := Next(ts, time.Minute, cfg); !ok || d != 20*time.Second {
+		t.Errorf("later slice = %v, %v; want the full 20s", d, ok)
+	}
+	if got := Need(10, 2, 5*time.Second, 3*time.Second); got != 40*time.Second {
+		t.Errorf("Need = %v, want 40s", got)
+	}
+}

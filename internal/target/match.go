@@ -10,34 +10,31 @@ import (
 // The sets a target belongs to. Only the suite is fuzzed by default; the
 // others are fuzzed when a pattern names them or the caller asks for all.
 const (
-	// SetSuite holds the targets the module is about. In a module where some
-	// target declares a corpus format (harness.Seed or //daemonfuzz:corpus),
-	// those targets are the suite; in a module where none does, every target
-	// outside bench/ is.
+	// SetSuite holds the targets the module is about. In a module with fuzz
+	// targets under a top-level fuzz/ directory (daemonfuzz's layout), those
+	// are the suite; in any other module, every target outside bench/ is.
 	SetSuite = "suite"
 	// SetBench holds baseline harnesses kept for benchmarks: every target
 	// whose package lies under the module's bench/ directory.
 	SetBench = "bench"
-	// SetTool holds the remaining targets of a module that has a suite: fuzz
-	// tests of the module's own tooling (for daemonfuzz,
+	// SetTool holds the remaining targets of a module with a fuzz/ suite:
+	// fuzz tests of the module's own tooling (for daemonfuzz,
 	// internal/ossfuzz:FuzzEncodeBytes).
 	SetTool = "tool"
 )
 
 // classify sets the Set of every target of one module.
 func classify(ts []Target) {
-	formats := false
+	under := func(dir, top string) bool { return dir == top || strings.HasPrefix(dir, top+"/") }
+	fuzzDir := false
 	for _, t := range ts {
-		if t.Format != "" {
-			formats = true
-			break
-		}
+		fuzzDir = fuzzDir || under(t.Dir, "fuzz")
 	}
 	for i, t := range ts {
 		switch {
-		case t.Dir == "bench" || strings.HasPrefix(t.Dir, "bench/"):
+		case under(t.Dir, "bench"):
 			ts[i].Set = SetBench
-		case t.Format != "" || !formats:
+		case !fuzzDir || under(t.Dir, "fuzz"):
 			ts[i].Set = SetSuite
 		default:
 			ts[i].Set = SetTool

@@ -14,8 +14,8 @@ func TestDiscover(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Target{
-		{Name: "FuzzRoot", ImportPath: "example.com/toy", Dir: ".", Format: "", Set: SetTool},
-		{Name: "Fuzz", ImportPath: "example.com/toy/a", Dir: "a", Format: "", Set: SetTool},
+		{Name: "FuzzRoot", ImportPath: "example.com/toy", Dir: ".", Format: "", Set: SetSuite},
+		{Name: "Fuzz", ImportPath: "example.com/toy/a", Dir: "a", Format: "", Set: SetSuite},
 		{Name: "FuzzDirective", ImportPath: "example.com/toy/a", Dir: "a", Format: "ntp", Set: SetSuite},
 		{Name: "FuzzSeeded", ImportPath: "example.com/toy/a", Dir: "a", Format: "dns-wire", Set: SetSuite},
 		{Name: "FuzzLocalSeed", ImportPath: "example.com/toy/b/c", Dir: "b/c", Format: "dhcpv4", Set: SetSuite},
@@ -26,16 +26,15 @@ func TestDiscover(t *testing.T) {
 	}
 }
 
-func TestClassifyWithoutFormats(t *testing.T) {
-	// A module that declares no corpus format: everything outside bench/
-	// is its suite.
-	ts := []Target{{Name: "FuzzA", Dir: "."}, {Name: "FuzzB", Dir: "internal/p"}, {Name: "FuzzC", Dir: "bench"}, {Name: "FuzzD", Dir: "benchmark"}}
+func TestClassifyFuzzDir(t *testing.T) {
+	// With a fuzz/ directory, the suite is under it (daemonfuzz's layout).
+	ts := []Target{{Name: "FuzzA", Dir: "."}, {Name: "FuzzB", Dir: "internal/p"}, {Name: "FuzzC", Dir: "bench/x"}, {Name: "FuzzD", Dir: "fuzz/dns"}, {Name: "FuzzE", Dir: "fuzzy"}}
 	classify(ts)
 	var got []string
 	for _, t := range ts {
 		got = append(got, t.Set)
 	}
-	if diff := cmp.Diff([]string{SetSuite, SetSuite, SetBench, SetSuite}, got); diff != "" {
+	if diff := cmp.Diff([]string{SetTool, SetTool, SetBench, SetSuite, SetTool}, got); diff != "" {
 		t.Errorf("sets (-want +got):\n%s", diff)
 	}
 }
@@ -61,7 +60,7 @@ func TestSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	suite := []string{"a:FuzzDirective", "a:FuzzSeeded", "b/c:FuzzLocalSeed"}
+	suite := []string{".:FuzzRoot", "a:Fuzz", "a:FuzzDirective", "a:FuzzSeeded", "b/c:FuzzLocalSeed"}
 	for _, tc := range []struct {
 		patterns []string
 		all      bool
@@ -78,8 +77,7 @@ func TestSelect(t *testing.T) {
 		{[]string{"c:FuzzLocalSeed$"}, false, []string{"b/c:FuzzLocalSeed"}},
 		{[]string{"b/.*:FuzzLocal"}, false, []string{"b/c:FuzzLocalSeed"}},
 		{[]string{"./b/c:"}, false, []string{"b/c:FuzzLocalSeed"}},
-		{[]string{"^a:"}, false, []string{"a:FuzzDirective", "a:FuzzSeeded"}},
-		{[]string{"^a:"}, true, []string{"a:Fuzz", "a:FuzzDirective", "a:FuzzSeeded"}},
+		{[]string{"^a:"}, false, []string{"a:Fuzz", "a:FuzzDirective", "a:FuzzSeeded"}},
 		{[]string{"Local.*$"}, false, []string{"b/c:FuzzLocalSeed"}},
 		{[]string{"Root", "LocalSeed", "Root"}, false, []string{".:FuzzRoot", "b/c:FuzzLocalSeed"}},
 		// Outside the suite only when named: a pattern that matches no

@@ -34,27 +34,38 @@ type Summary struct {
 
 // TargetSummary is one target's part of a run.
 type TargetSummary struct {
-	ID          string   `json:"id"` // pkgdir:FuzzXxx
-	Name        string   `json:"name"`
-	Package     string   `json:"package"`
-	Dir         string   `json:"dir"`
-	Format      string   `json:"format,omitempty"`
-	Status      string   `json:"status"` // StatusOK, StatusCrashed, StatusFailed, StatusInterrupted, StatusNotRun
-	Slices      int      `json:"slices"`
-	Fuzzed      Duration `json:"fuzzed"` // wall time its processes ran
-	Execs       int64    `json:"execs"`
-	ExecsPerSec float64  `json:"execs_per_sec"` // execs / fuzzing seconds Go reported
+	ID      string `json:"id"` // pkgdir:FuzzXxx
+	Name    string `json:"name"`
+	Package string `json:"package"`
+	Dir     string `json:"dir"`
+	Format  string `json:"format,omitempty"`
+	Status  string `json:"status"` // StatusOK, StatusCrashed, StatusNotFuzzed, StatusFailed, StatusInterrupted, StatusNotRun
+	Slices  int    `json:"slices"`
+	// Fuzzed is the fuzzing time: from the end of each process's baseline
+	// coverage pass to its end. Baseline is the time its processes spent
+	// starting and in that pass.
+	Fuzzed      Duration `json:"fuzzed"`
+	Baseline    Duration `json:"baseline"`
+	Execs       int64    `json:"execs"`         // fuzzing executions (the baseline pass's are not counted by Go)
+	ExecsPerSec float64  `json:"execs_per_sec"` // Execs / Fuzzed seconds
 	New         int      `json:"new"`           // new interesting inputs
-	Corpus      int      `json:"corpus"`        // work corpus entries at the end
+	Corpus      int      `json:"corpus"`        // work corpus entries (what the next run resumes from)
 	Crashes     int      `json:"crashes"`
+	Restarts    int      `json:"restarts"` // processes started again after a crash
+	// Skipped are the signature ids, stored earlier in the run, that the
+	// guard skipped in this target's later processes instead of stopping.
+	Skipped     []string `json:"skipped,omitempty"`
 	Quarantined []string `json:"quarantined,omitempty"` // corpus entries moved aside, by new path
 	Error       string   `json:"error,omitempty"`
 }
 
 // Target statuses.
 const (
-	StatusOK          = "ok"
-	StatusCrashed     = "crashed"
+	StatusOK      = "ok"
+	StatusCrashed = "crashed"
+	// StatusNotFuzzed is a target that ran but did no fuzzing execution:
+	// its slices ended in the baseline pass (a budget too small for it).
+	StatusNotFuzzed   = "not fuzzed"
 	StatusFailed      = "failed" // could not fuzz: a build error, a failing seed
 	StatusInterrupted = "interrupted"
 	StatusNotRun      = "not run"

@@ -95,6 +95,17 @@ func (w *Dir) UnstoredDir(t target.Target) string {
 	return filepath.Join(w.Root, "unstored", filepath.FromSlash(t.Dir), t.Name)
 }
 
+// KnownPath lists the signature ids a run has stored so far, one a line:
+// the guard of every fuzzing process of the run skips them (see
+// internal/coverage's ModeGuard). Rewritten at each run's start.
+func (w *Dir) KnownPath() string { return filepath.Join(w.Root, "guard", "known.txt") }
+
+// SkippedPath is where t's fuzzing processes note the known signatures
+// their guard skipped.
+func (w *Dir) SkippedPath(t target.Target) string {
+	return filepath.Join(w.Root, "guard", filepath.FromSlash(t.Dir), t.Name+".skipped")
+}
+
 // StatsRoot holds every target's stats time series.
 func (w *Dir) StatsRoot() string { return filepath.Join(w.Root, "stats") }
 

@@ -1,0 +1,3 @@
+module example.com/manybugs
+
+go 1.26

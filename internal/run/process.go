@@ -24,6 +24,9 @@ func (r *Runner) fuzzOnce(ctx context.Context, st *targetState, d time.Duration)
 	st.proc, st.fuzzAt = time.Now(), time.Time{}
 	r.mu.Unlock()
 	skipped := r.wd.SkippedPath(st.t)
+	if err := os.MkdirAll(filepath.Dir(skipped), 0o755); err != nil {
+		r.disp.Event(fmt.Sprintf("%s: %v", st.t.ID(), err))
+	}
 	defer func() {
 		r.mu.Lock()
 		if !st.fuzzAt.IsZero() {

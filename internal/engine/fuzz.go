@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
@@ -118,10 +119,18 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 	}
 	stopWatch := make(chan struct{})
 	go wd.run(stopWatch)
-	// The slice ends Duration after the baseline pass: stopCtx then stops
-	// the process as ctx does, but it is not an interruption.
+	// The slice ends Duration after the baseline pass: SIGINT to the
+	// coordinator alone, which then stops its workers and exits as after
+	// -test.fuzztime (a signal to the whole group can kill a worker first,
+	// which the coordinator reports as a crash); stopCtx stops the group if
+	// it has not exited within the grace. Neither is an interruption.
 	stopCtx, endSlice := context.WithCancel(ctx)
 	defer endSlice()
+	var sliceEnded atomic.Bool
+	grace := opts.StopGrace
+	if grace <= 0 {
+		grace = DefaultStopGrace
+	}
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- waitGroup(stopCtx, cmd, opts.StopGrace) }()
 
@@ -135,7 +144,11 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 			fuzzAt = time.Now()
 			res.Baseline = fuzzAt.Sub(began)
 			if opts.Duration > 0 {
-				timer = time.AfterFunc(opts.Duration, endSlice)
+				timer = time.AfterFunc(opts.Duration, func() {
+					sliceEnded.Store(true)
+					cmd.Process.Signal(os.Interrupt)
+					time.AfterFunc(grace, endSlice)
+				})
 			}
 		}
 		if e.Kind == EventProgress {
@@ -160,7 +173,7 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		res.Baseline = time.Since(began)
 	}
 	res.Interrupted = ctx.Err() != nil
-	sliceEnded := stopCtx.Err() != nil && !res.Interrupted
+	ended := (sliceEnded.Load() || stopCtx.Err() != nil) && !res.Interrupted
 
 	if st.crashPath != "" {
 		c, cerr := collectCrash(ctx, opts, dir, st, wd.kind(), hang)
@@ -173,7 +186,7 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		res.Crash = &c
 		return res, nil
 	}
-	if err == nil || res.Interrupted || st.deadlineOnly() || sliceEnded && st.seedFailure == "" && !st.unexpected && len(st.failure) == 0 {
+	if err == nil || res.Interrupted || st.deadlineOnly() || ended && st.seedFailure == "" && !st.unexpected && len(st.failure) == 0 {
 		return res, nil
 	}
 	if st.seedFailure != "" {

@@ -43,15 +43,17 @@ func (*runCmd) Synopsis() string {
 func (*runCmd) Usage() string {
 	return `[flags] [pattern...]
 
-Fuzzes every target the patterns select (default: all; see 'fuzzrun list'),
--jobs processes at a time, giving more time to targets still finding new
-inputs. The work corpus lives in -workdir and persists, so the next run
-resumes from it. Crashes go to the crash store (crashers/), and the target is
-restarted for the rest of its time. Ctrl-C stops every worker within seconds
-and keeps what was found. The budget counts from the end of the build.
-Exit status 3 means crashes were found, 1 that a target could not be
-fuzzed (it does not build, or a seed already fails) or the run was
-interrupted.`
+Fuzzes the targets the patterns select (default: the suite; see 'fuzzrun
+list'), -jobs processes at a time, giving more time to targets still finding
+new inputs. A slice's time is fuzzing time, counted after the process's
+baseline pass. The work corpus lives in -workdir and persists, so the next
+run resumes from it. Crashes, a failing seed included, go to the crash store
+(crashers/); the target is restarted and its later processes skip every
+signature already stored in the run, so the search goes on past them.
+Ctrl-C stops every worker within seconds and keeps what was found. The
+budget counts from the end of the build. Exit status 3 means crashes were
+found, 1 that a target could not be fuzzed (it does not build, or it crashes
+again and again on a bug it cannot skip) or the run was interrupted.`
 }
 
 func (c *runCmd) Flags(fs *flag.FlagSet) {

@@ -129,6 +129,8 @@ func readSHMLayout(seg []byte, packed bool) shmLayout {
 // Read leaks one (a daemon polling Time() runs out of mappings). Outside
 // harness.Strict() the fields are expected at the packed offsets, and the
 // leaked mappings are detached here so a fuzzing process keeps going.
+// Kept as crashers/fuzz-ntp.FuzzSHM/39816b11f726 (layout) and
+// crashers/fuzz-ntp.FuzzSHM/690e3dd935b8 (leak).
 func SHM(data []byte) error {
 	seg, err := sharedSHM()
 	if err != nil {

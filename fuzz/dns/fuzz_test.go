@@ -60,3 +60,8 @@ func FuzzClientConfig(f *testing.F) {
 	harness.Seed(f, "resolv-conf")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientConfig) })
 }
+
+func FuzzClientExchange(f *testing.F) {
+	harness.Seed(f, "dns-exchange")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientExchange) })
+}

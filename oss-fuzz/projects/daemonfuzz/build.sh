@@ -36,6 +36,7 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Differ
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Structured dhcp_FuzzV6Structured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzV6Wire dhcp_FuzzV6Wire
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzClientConfig dns_FuzzClientConfig
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzClientExchange dns_FuzzClientExchange
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDNSSEC dns_FuzzDNSSEC
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDifferential dns_FuzzDifferential
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzNames dns_FuzzNames

@@ -105,6 +105,9 @@ func (c *triageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 			open++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.StatusText(), cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)
+		if r.Renamed != "" {
+			fmt.Fprintf(tw, "\t\t\t\t  was %s: the same crash, renamed by today's signatures\n", r.Renamed)
+		}
 		if cr.Triage.Harness != "" {
 			fmt.Fprintf(tw, "\t\t\t\t  replayed through the harness of commit %s too: today's target package no longer builds this input the same way\n", cr.Triage.Harness)
 		}

@@ -299,3 +299,71 @@ func (e Entry) writeMarkdown() error {
 	}
 	return atomicfile.Write(e.File(MarkdownFile), report.Markdown(e.Crash, input), 0o644)
 }
+
+// Rekey moves entry e to the id of crash c: the same crash, named by a newer
+// signature scheme (e's own stored output parses to c's id now). History is
+// kept: counts, first and last sightings, sources, issue, status. When the
+// target already has an entry of that id, e is folded into it (the smaller
+// reproducer wins) and e's directory removed. output is the replay output
+// showing c for e's reproducer. It returns the entry under its new id.
+func (s *Store) Rekey(e Entry, c signature.Crash, output []byte) (Entry, error) {
+	id := c.Sig.ID()
+	if id == e.Crash.ID {
+		return e, nil
+	}
+	key := filepath.Base(filepath.Dir(e.Path))
+	unlock, err := lock(filepath.Join(s.Root, key))
+	if err != nil {
+		return Entry{}, err
+	}
+	defer unlock()
+	newPath := filepath.Join(s.Root, key, id)
+	input, err := e.Input()
+	if err != nil {
+		return Entry{}, &Error{Path: e.File(InputFile), Err: err}
+	}
+	orig, err := os.ReadFile(e.File(OriginalFile))
+	if err != nil {
+		return Entry{}, &Error{Path: e.File(OriginalFile), Err: err}
+	}
+	if into, err := Load(newPath); err == nil {
+		rc := into.Crash
+		rc.Count += e.Crash.Count
+		if e.Crash.FirstSeen.Before(rc.FirstSeen) {
+			rc.FirstSeen = e.Crash.FirstSeen
+		}
+		if e.Crash.LastSeen.After(rc.LastSeen) {
+			rc.LastSeen = e.Crash.LastSeen
+		}
+		for _, src := range e.Crash.Sources {
+			addSource(rc, src)
+		}
+		if rc.Issue == nil {
+			rc.Issue = e.Crash.Issue
+		}
+		if len(input) < rc.Input.Size {
+			s.setSignature(rc, c)
+			if err := into.writeReproducer(input, orig, output); err != nil {
+				return Entry{}, err
+			}
+			rc.Minimized = e.Crash.Minimized
+		}
+		if err := into.Save(); err != nil {
+			return Entry{}, err
+		}
+		return into, os.RemoveAll(e.Path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return Entry{}, fmt.Errorf("%w (not moving %s over it)", err, e.Path)
+	}
+	rc := e.Crash
+	rc.ID = id
+	s.setSignature(rc, c)
+	if err := os.Rename(e.Path, newPath); err != nil {
+		return Entry{}, &Error{Path: newPath, Err: fmt.Errorf("rename %s: %w", e.Path, err)}
+	}
+	moved := Entry{Path: newPath, Crash: rc}
+	if err := atomicfile.Write(moved.File(OutputFile), output, 0o644); err != nil {
+		return Entry{}, err
+	}
+	return moved, moved.Save()
+}

@@ -19,7 +19,8 @@ import (
 // Inputs produced by an older harness. A structured target (go-fuzz-headers)
 // turns the stored bytes into library calls through its own builder; when
 // the builder changes, the same bytes build another message, and a pass
-// says nothing about the library (d5af7810c604: dhcpv4.ToBytes still panics
+// of a library crash (a panic, a fatal error, a hang, an oom) says nothing
+// about the library (d5af7810c604: dhcpv4.ToBytes still panics
 // on an IPv6 address; the builder stopped producing one). So a crash records
 // its package's code (report.Harness: a hash of the package's Go files and
 // the commit they can be restored from) and a pass with changed code is

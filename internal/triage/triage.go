@@ -194,9 +194,12 @@ type Result struct {
 	Entry    crashstore.Entry
 	Previous string // status before
 	Err      error  // the crash could not be replayed; its status is unchanged
-	// Reclassified is the entry an ambiguous crash ("terminated") was
-	// recorded as once a replay showed what it is.
+	// Reclassified is the entry the input fails as now, when that is
+	// another signature (the entry is then a duplicate of it).
 	Reclassified *crashstore.Entry
+	// Renamed is the entry's id before triage when the same crash has
+	// another id under today's signatures; Entry is under the new one.
+	Renamed string
 }
 
 // Triage replays every entry in strict mode (every suppression and
@@ -254,6 +257,20 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 			tri.Reproduced++
 			break // one reproduction settles it
 		}
+		if tr.sameCrashRenamed(e, o) {
+			// The signature scheme changed, not the crash: the stored
+			// output parses to the new id too. Move the entry, history and
+			// all, and triage it under its new name.
+			oldID, oldKey := e.Crash.ID, e.Crash.StoreKey()
+			moved, err := tr.Store.Rekey(e, o.Crash, o.Output)
+			if err != nil {
+				return fmt.Errorf("%s is %s under today's signatures and could not be renamed: %w", oldKey, id, err)
+			}
+			r.Renamed = oldID
+			r.Entry, e = moved, moved
+			tri.Reproduced++
+			break
+		}
 		tri.Other = appendOnce(tri.Other, id)
 		rec, err := tr.recordOther(e, t, input, o)
 		if err != nil {
@@ -262,7 +279,7 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		other = rec.Crash.ID
 		r.Reclassified = &rec
 	}
-	if tri.Reproduced == 0 && other == "" && harnessChanged(tr.Store, e.Crash) {
+	if tri.Reproduced == 0 && other == "" && libraryCrash(e.Crash) && harnessChanged(tr.Store, e.Crash) {
 		o, commit, err := tr.replayRecordedHarness(ctx, e, t, input)
 		if err != nil {
 			return fmt.Errorf("%s passes with today's harness of %s, which changed since the crash was recorded, and could not be replayed with the recorded one (%w); status left %s", e.Crash.StoreKey(), t.ID(), err, e.Crash.Status)
@@ -292,6 +309,36 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		c.Status, c.DuplicateOf = report.StatusFixed, ""
 	}
 	return e.Save()
+}
+
+// sameCrashRenamed reports whether the replay's crash is the entry's own
+// crash under a newer signature scheme: the entry's stored output parses to
+// the replay's id today.
+func (tr *Triager) sameCrashRenamed(e crashstore.Entry, o Outcome) bool {
+	out, err := os.ReadFile(e.File(crashstore.OutputFile))
+	if err != nil {
+		return false
+	}
+	hint := ""
+	if k := e.Crash.Kind; k == signature.KindHang || k == signature.KindOOM {
+		hint = k
+	}
+	c, err := signature.Parse(out, hint)
+	return err == nil && c.Sig.ID() == o.Crash.Sig.ID() && c.Sig.Kind == e.Crash.Kind
+}
+
+// libraryCrash reports whether a crash is the library's own failure (a
+// panic, a fatal error, a hang, an oom), which does not depend on the
+// harness's oracles: only those are replayed through the harness they were
+// recorded with. An oracle violation that passes after the harness changed
+// is fixed: the oracle is part of the harness, and a corrected oracle is
+// how a false positive goes away.
+func libraryCrash(c *report.Crash) bool {
+	switch c.Kind {
+	case signature.KindPanic, signature.KindFatal, signature.KindHang, signature.KindOOM:
+		return true
+	}
+	return false
 }
 
 // recordOther stores a different crash a replay showed, so it is not lost.

@@ -272,3 +272,31 @@ func TestMinimizeInProcess(t *testing.T) {
 		t.Errorf("crash %+v", m.Crash.Sig)
 	}
 }
+
+// An entry stored under an older signature scheme is renamed, history and
+// all, not called a duplicate of itself.
+func TestTriageRenamesOldSignatures(t *testing.T) {
+	tr := newTriager(t, &fakeReplay{crashing: true})
+	e := record(t, tr, "ix")
+	id := e.Crash.ID
+	e.Crash.Count = 7
+	old := filepath.Join(filepath.Dir(e.Path), "0ldid0ldid00")
+	e.Crash.ID = "0ldid0ldid00"
+	if err := os.Rename(e.Path, old); err != nil {
+		t.Fatal(err)
+	}
+	e.Path = old
+	if err := e.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err != nil || r.Renamed != "0ldid0ldid00" || r.Entry.Crash.ID != id || r.Entry.Crash.Count != 7 || r.Entry.Crash.Status != report.StatusOpen {
+		t.Fatalf("rename: err %v renamed %q entry %+v", r.Err, r.Renamed, r.Entry.Crash)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("old directory left: %v", err)
+	}
+	if _, err := crashstore.Load(r.Entry.Path); err != nil {
+		t.Errorf("renamed entry does not load: %v", err)
+	}
+}

@@ -40,7 +40,9 @@ Triage first records every crasher left in crashers/_incoming/<FuzzXxx>/
 open (the first replay reproduces its signature), flaky (a later one does),
 duplicate of X (a replay fails with signature X instead; X is stored with
 this input), fixed (none of -attempts fails; the dependency versions it was
-fixed with are recorded). Replays run in strict mode: every suppression and
+fixed with are recorded), or stale (a panic, hang or oom in a library whose
+version has not changed, whose input no longer reaches it: the harness
+changed; the bug stands and needs a new reproducer). Replays run in strict mode: every suppression and
 every tolerance of a known bug is off (DAEMONFUZZ_NO_SUPPRESS=1). When the
 target's package changed since the crash was recorded, a passing input is
 replayed once more through the package as it was then (git history, go
@@ -101,7 +103,8 @@ func (c *triageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t%s\n", cr.StoreKey(), r.Previous, "error", cr.Title)
 			continue
 		}
-		if cr.Status == report.StatusOpen || cr.Status == report.StatusFlaky {
+		switch cr.Status {
+		case report.StatusOpen, report.StatusFlaky, report.StatusStale:
 			open++
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.StatusText(), cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)

@@ -167,7 +167,7 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 		rc.FirstSeen = obs.Seen
 	}
 	addSource(rc, obs.Source)
-	if rc.Status == report.StatusFixed || rc.Status == report.StatusDuplicate {
+	if rc.Status == report.StatusFixed || rc.Status == report.StatusDuplicate || rc.Status == report.StatusStale {
 		rc.Status = report.StatusOpen // it is back
 		rc.FixedIn, rc.DuplicateOf = nil, ""
 	}

@@ -23,6 +23,12 @@ const (
 	// StatusDuplicate: the input now fails with another signature, the
 	// entry DuplicateOf names; that entry carries the bug from now on.
 	StatusDuplicate = "duplicate"
+	// StatusStale: the input passes today, but the library it crashed in
+	// is at the version it crashed with, so nothing was fixed: the harness
+	// no longer builds this input into the crashing call (see
+	// internal/triage). The stored stack and output stand; the bug needs a
+	// new reproducer.
+	StatusStale = "stale"
 )
 
 // Crash is one bug: one signature of one target, with every observation of

@@ -27,7 +27,8 @@ import (
 // replayed once more through the recorded package files, built with go's
 // -overlay over today's module (today's dependency versions). For a crash
 // recorded before hashes were kept, the commit is the last one of the
-// checkout's history at its first sighting.
+// checkout's history at its first sighting, or, for one ingested from
+// crashers/_incoming, the commit that added it there.
 
 // harnessChanged reports whether the target package's code differs from
 // the one the crash was recorded with, or is unknown.
@@ -47,6 +48,9 @@ func (tr *Triager) replayRecordedHarness(ctx context.Context, e crashstore.Entry
 	commit := ""
 	if h := e.Crash.Harness; h != nil {
 		commit = h.Commit
+	}
+	if commit == "" {
+		commit = incomingCommit(ctx, root, e.Crash.Sources)
 	}
 	if commit == "" {
 		out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-list", "-1", "--before="+e.Crash.FirstSeen.Format("2006-01-02T15:04:05Z"), "HEAD").Output()
@@ -75,6 +79,22 @@ func (tr *Triager) replayRecordedHarness(ctx context.Context, e crashstore.Entry
 	}
 	o, err := tr.runWith(ctx, t, input, bin)
 	return o, short, err
+}
+
+// incomingCommit is the commit that added a crash's input to
+// crashers/_incoming (the harness it was found with is that commit's), or
+// "" when no source is such a file in the history.
+func incomingCommit(ctx context.Context, root string, sources []string) string {
+	for _, src := range sources {
+		if !strings.HasPrefix(src, "crashers/"+IncomingDir+"/") {
+			continue
+		}
+		out, err := exec.CommandContext(ctx, "git", "-C", root, "log", "--diff-filter=A", "--format=%H", "-1", "--", src).Output()
+		if c := strings.TrimSpace(string(out)); err == nil && c != "" {
+			return c
+		}
+	}
+	return ""
 }
 
 // packageOverlay writes a go -overlay file replacing the Go files of the

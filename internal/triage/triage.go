@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -288,6 +289,15 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		switch {
 		case o.Failed && o.Crash.Sig.ID() == e.Crash.ID:
 			tri.Reproduced++
+		case o.Failed && tr.sameCrashRenamed(e, o):
+			oldID := e.Crash.ID
+			moved, err := tr.Store.Rekey(e, o.Crash, o.Output)
+			if err != nil {
+				return fmt.Errorf("%s is %s under today's signatures and could not be renamed: %w", e.Crash.StoreKey(), o.Crash.Sig.ID(), err)
+			}
+			r.Renamed = oldID
+			r.Entry, e = moved, moved
+			tri.Reproduced++
 		case o.Failed:
 			tri.Other = appendOnce(tri.Other, o.Crash.Sig.ID())
 			other = o.Crash.Sig.ID()
@@ -296,12 +306,16 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 	c := e.Crash
 	c.Triage = tri
 	switch {
-	case tri.Reproduced > 0 && tri.Attempts == 1:
+	case tri.Reproduced > 0 && (tri.Attempts == 1 || tri.Harness != ""):
+		// Reproduced at once, or deterministically through the recorded
+		// harness after today's passed.
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusOpen, nil, ""
 	case tri.Reproduced > 0:
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusFlaky, nil, ""
 	case other != "":
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusDuplicate, nil, other
+	case libraryCrash(c) && tr.libraryUnchanged(c):
+		c.Status, c.FixedIn, c.DuplicateOf = report.StatusStale, nil, ""
 	default:
 		if c.Status != report.StatusFixed || c.FixedIn == nil {
 			c.FixedIn = tr.depsNow(c.Dir)
@@ -325,6 +339,39 @@ func (tr *Triager) sameCrashRenamed(e crashstore.Entry, o Outcome) bool {
 	}
 	c, err := signature.Parse(out, hint)
 	return err == nil && c.Sig.ID() == o.Crash.Sig.ID() && c.Sig.Kind == e.Crash.Kind
+}
+
+// libraryUnchanged reports whether the module of the crash's innermost
+// non-standard frame is linked today at the version recorded with the
+// crash: then a passing input cannot mean the library was fixed.
+func (tr *Triager) libraryUnchanged(c *report.Crash) bool {
+	mod := ""
+	for _, f := range c.Frames {
+		for _, m := range c.Deps {
+			if strings.HasPrefix(f, m.Path+".") || strings.HasPrefix(f, m.Path+"/") {
+				mod = m.Path
+				break
+			}
+		}
+		if mod != "" {
+			break
+		}
+	}
+	if mod == "" {
+		return false // the crash is in no recorded dependency
+	}
+	recorded := ""
+	for _, m := range c.Deps {
+		if m.Path == mod {
+			recorded = m.Version
+		}
+	}
+	for _, m := range tr.depsNow(c.Dir) {
+		if m.Path == mod {
+			return m.Version == recorded
+		}
+	}
+	return false
 }
 
 // libraryCrash reports whether a crash is the library's own failure (a

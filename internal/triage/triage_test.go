@@ -300,3 +300,28 @@ func TestTriageRenamesOldSignatures(t *testing.T) {
 		t.Errorf("renamed entry does not load: %v", err)
 	}
 }
+
+// A library panic whose input passes today while the library is at the
+// version it crashed with is stale, not fixed: the harness moved, the bug
+// did not (d5af7810c604).
+func TestTriageStaleNotFixed(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	e, _, err := tr.Store.Record(crashstore.Observation{
+		Target: "FuzzParse", Package: toyTarget.ImportPath, Dir: "parse", Input: []byte("ix"),
+		Output: []byte(strings.ReplaceAll(string(panicOutput(2)), "example.com/toy/parse.readIndex", "example.com/dep/lib.Read")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.crashing = false
+	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusStale {
+		t.Fatalf("library unchanged: %v status %s", r.Err, e.Crash.Status)
+	}
+	tr.Store.Deps = func(string, string) ([]report.Module, error) {
+		return []report.Module{{Path: "example.com/dep", Version: "v1.0.1"}}, nil
+	}
+	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusFixed {
+		t.Fatalf("library upgraded: %v status %s", r.Err, e.Crash.Status)
+	}
+}

@@ -188,6 +188,6 @@ func printMinimized(cli *CLI, name string, m triage.Minimized) {
 	if n := m.Zeroed(); n > 0 {
 		zeroed = fmt.Sprintf(" (%d more zero bytes)", n)
 	}
-	fmt.Fprintf(cli.Stdout, "%s: %s [%s]: %d -> %d bytes%s in %d replays, %s%s\n",
+	fmt.Fprintf(cli.Stdout, "%s: %s [%s]: %d -> %d bytes%s, %d candidates in %s%s\n",
 		name, m.Title, m.Crash.Sig.ID(), m.Before, len(m.Input), zeroed, m.Runs, m.Elapsed.Round(time.Millisecond), done)
 }

@@ -129,7 +129,8 @@ func TestMinimizeTestError(t *testing.T) {
 }
 
 // A batch tester gives the result candidate-by-candidate testing gives, in
-// batches of Workers candidates, and reports progress.
+// few batches of at most Workers candidates (more candidates, fewer process
+// starts), and reports progress after each.
 func TestMinimizeBatch(t *testing.T) {
 	in := noisy(300, 7)
 	want, err := Minimize(context.Background(), in, crashesOn, Options{Workers: 64})
@@ -152,7 +153,7 @@ func TestMinimizeBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got.Input, want.Input) || got.Runs != want.Runs || batches == 0 || progress != batches {
+	if !bytes.Equal(got.Input, want.Input) || batches == 0 || batches > 30 || progress != batches {
 		t.Fatalf("batch: %q in %d runs (%d batches, %d progress calls); per candidate: %q in %d runs", got.Input, got.Runs, batches, progress, want.Input, want.Runs)
 	}
 	failing := func(context.Context, [][]byte) ([]bool, error) { return nil, errors.New("process died") }

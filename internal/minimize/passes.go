@@ -34,6 +34,9 @@ func (m *minimizer) truncate(ctx context.Context) (bool, error) {
 // input down to one byte, try the input without each chunk. After a removal
 // it continues at the same chunk size on the smaller input.
 func (m *minimizer) remove(ctx context.Context) (bool, error) {
+	if m.opts.Batch != nil {
+		return m.flat(ctx, func(b []byte, size, s int) ([]byte, bool) { return without(b, s, size), true })
+	}
 	progress := false
 	for size := len(m.best) / 2; size >= 1; size /= 2 {
 		for start := 0; start < len(m.best); {
@@ -63,6 +66,9 @@ func (m *minimizer) remove(ctx context.Context) (bool, error) {
 // already zero are set to zero, so the reproducer shows only the bytes
 // that matter.
 func (m *minimizer) zero(ctx context.Context) (bool, error) {
+	if m.opts.Batch != nil {
+		return m.flat(ctx, func(b []byte, size, s int) ([]byte, bool) { return zeroed(b, s, min(s+size, len(b))) })
+	}
 	progress := false
 	for size := len(m.best) / 2; size >= 1; size /= 2 {
 		for start := 0; start < len(m.best); {
@@ -108,4 +114,29 @@ func zeroed(b []byte, start, end int) ([]byte, bool) {
 		}
 	}
 	return out, changed
+}
+
+// flat is remove's and zero's form for a batch tester, whose cost is a
+// process start per batch rather than per candidate: every candidate of the
+// pass (each chunk size from half the input down to one byte, each chunk
+// in order) goes in one list, tested Workers at a time, and the first that
+// passes is adopted before the pass starts over on it. The order is the
+// per-candidate passes' order; only the work after a success differs.
+func (m *minimizer) flat(ctx context.Context, edit func(b []byte, size, start int) ([]byte, bool)) (bool, error) {
+	progress := false
+	for {
+		var cands [][]byte
+		for size := len(m.best) / 2; size >= 1; size /= 2 {
+			for s := 0; s < len(m.best); s += size {
+				if c, ok := edit(m.best, size, s); ok {
+					cands = append(cands, c)
+				}
+			}
+		}
+		ok, err := m.try(ctx, cands)
+		if err != nil || !ok {
+			return progress, err
+		}
+		progress = true
+	}
 }

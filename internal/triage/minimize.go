@@ -90,7 +90,7 @@ func (tr *Triager) minimizeAs(ctx context.Context, t target.Target, input []byte
 				return Minimized{}, err
 			}
 			opts.Batch = tr.batchTest(t, want)
-			opts.Workers = max(opts.Workers, 64)
+			opts.Workers = max(opts.Workers, BatchSize)
 		}
 	}
 	res, err := minimize.Minimize(ctx, input, test, opts)

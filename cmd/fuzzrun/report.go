@@ -105,6 +105,9 @@ func (c *reportCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 	var sb strings.Builder
 	switch c.format {
 	case "text":
+		if len(crashes) == 0 && len(problems) > 0 {
+			break // the problems say why nothing is shown
+		}
 		err = report.Text(&sb, crashes)
 	case "json":
 		var data []byte

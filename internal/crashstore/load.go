@@ -174,10 +174,21 @@ type AmbiguousError struct {
 }
 
 func (e *AmbiguousError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "crashstore: %q is the start of %d crash ids; give more of the id:", e.Prefix, len(e.Candidates))
+	// One line per id, with every target that hit it.
+	var ids []string
+	targets := map[string][]string{}
+	title := map[string]string{}
 	for _, c := range e.Candidates {
-		fmt.Fprintf(&b, "\n\t%s  %s  %s", c.Crash.ID, c.Crash.TargetID(), c.Crash.Title)
+		if _, ok := targets[c.Crash.ID]; !ok {
+			ids = append(ids, c.Crash.ID)
+			title[c.Crash.ID] = c.Crash.Title
+		}
+		targets[c.Crash.ID] = append(targets[c.Crash.ID], c.Crash.TargetID())
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "crashstore: %q is the start of %d crash ids; give more of the id:", e.Prefix, len(ids))
+	for _, id := range ids {
+		fmt.Fprintf(&b, "\n\t%s  %s  %s", id, strings.Join(targets[id], ","), title[id])
 	}
 	return b.String()
 }

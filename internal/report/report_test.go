@@ -173,3 +173,17 @@ func TestSARIFRelativeStack(t *testing.T) {
 		t.Errorf("no region for the in-repo frame:\n%s", data)
 	}
 }
+
+// An oracle violation, without a stack, is located at its t.Fatal line.
+func TestSARIFOracleLine(t *testing.T) {
+	c := sample()[0]
+	c.Stack, c.Kind = nil, "oracle"
+	c.RawMessage = "fuzz_test.go:16: oracle text violated at RR.NSEC3PARAM.SaltLength: 0x3 != 0x4"
+	data, err := SARIF([]*Crash{c}, "/anywhere")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"uri": "fuzz/dns/fuzz_test.go"`) || !strings.Contains(string(data), `"startLine": 16`) {
+		t.Errorf("oracle result not at its t.Fatal line:\n%s", data)
+	}
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -117,6 +118,9 @@ func SARIF(crashes []*Crash, moduleRoot string) ([]byte, error) {
 	return marshal(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
+// fatalAt is the file:line prefix of a test's failure message.
+var fatalAt = regexp.MustCompile(`^([\w.-]+\.go):(\d+): `)
+
 // severity maps a crash kind to a CVSS-like score code scanning ranks by: a
 // memory-safety-adjacent panic in a network parser is a denial of service.
 func severity(kind string) string {
@@ -146,6 +150,13 @@ func location(c *Crash, moduleRoot string) sarifLocation {
 		}
 		if rel != "" {
 			return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: rel, URIBaseID: "%SRCROOT%"}, Region: &sarifRegion{StartLine: f.Line}}}
+		}
+	}
+	// An oracle violation has no stack of its own: the t.Fatal line go test
+	// printed ("fuzz_test.go:16: oracle ...") is in the target's package.
+	if m := fatalAt.FindStringSubmatch(c.RawMessage); m != nil {
+		if line, err := strconv.Atoi(m[2]); err == nil && line > 0 {
+			return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: path.Join(c.Dir, m[1]), URIBaseID: "%SRCROOT%"}, Region: &sarifRegion{StartLine: line}}}
 		}
 	}
 	return sarifLocation{sarifPhysical{ArtifactLocation: sarifArtifact{URI: path.Join(c.Dir, "fuzz_test.go"), URIBaseID: "%SRCROOT%"}}}

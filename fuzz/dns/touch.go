@@ -21,6 +21,18 @@ var refTime = time.Unix(1700000000, 0)
 // elsewhere as a record), so each is printed once, there.
 func touchMsg(m *dns.Msg) {
 	_ = m.String()
+	touchMsgAccessors(m)
+}
+
+// touchMsgAccessors is touchMsg without Msg.String, for Wire: its
+// checkDuplicates hands every record of every section to dns.Dedup, which
+// prints each (normalizedString), so Msg.String would print them a second
+// time. The header and questions are printed here.
+func touchMsgAccessors(m *dns.Msg) {
+	_ = m.MsgHdr.String()
+	for _, q := range m.Question {
+		_ = q.String()
+	}
 	_ = m.IsTsig()
 	for _, sec := range [][]dns.RR{m.Answer, m.Ns, m.Extra} {
 		for _, rr := range sec {

@@ -36,6 +36,7 @@ type Page struct {
 	Module    string
 	Plateau   time.Duration
 	Targets   []TargetView
+	LastRun   *RunView // the last run's summary.json; nil if there is none
 	Crashes   []CrashRow
 	Coverage  []CoverageRow
 	Notes     []string // what could not be read, and was left out
@@ -51,6 +52,20 @@ type TargetView struct {
 	Plateaued bool
 	Growth    string // inline SVG: corpus over time
 	Rate      string // inline SVG: execs/sec over time
+}
+
+// RunView is the last run's summary: every selected target with its
+// status, the ones that did no fuzzing flagged.
+type RunView struct {
+	Started, Finished time.Time
+	Rows              []RunRow
+	Unfuzzed          int // targets "not run" or "not fuzzed"
+}
+
+// RunRow is one target's part of the last run (workdir.TargetSummary).
+type RunRow struct {
+	workdir.TargetSummary
+	Unfuzzed bool // not run, or ran without a fuzzing execution
 }
 
 // CrashRow is one stored crash.
@@ -88,11 +103,33 @@ func Collect(opts Options) (*Page, error) {
 	if err := page.collectStats(wd.StatsRoot()); err != nil {
 		return nil, err
 	}
+	page.collectRun(wd.SummaryPath())
 	page.collectCrashes(crashstore.Open(opts.ModuleRoot))
 	if err := page.collectCoverage(wd.CoverageRoot()); err != nil {
 		return nil, err
 	}
 	return page, nil
+}
+
+// collectRun reads the last run's summary; a missing one is no note.
+func (p *Page) collectRun(path string) {
+	s, err := workdir.ReadSummary(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		p.note("last run's summary left out: %v", err)
+		return
+	}
+	v := &RunView{Started: s.Started, Finished: s.Finished}
+	for _, t := range s.Targets {
+		un := t.Status == workdir.StatusNotRun || t.Status == workdir.StatusNotFuzzed || t.Execs == 0 && t.Status == workdir.StatusOK
+		if un {
+			v.Unfuzzed++
+		}
+		v.Rows = append(v.Rows, RunRow{TargetSummary: t, Unfuzzed: un})
+	}
+	p.LastRun = v
 }
 
 func (p *Page) note(format string, args ...any) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/workdir"
 )
 
 func writeFile(t *testing.T, path, data string) {
@@ -113,3 +114,32 @@ func TestPageShowsSeriesCrashesCoverageAndNotes(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestPageFlagsTargetsTheLastRunDidNotFuzz(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "go.mod"), "module example.com/toy\n")
+	s := workdir.Summary{Version: workdir.SummaryVersion, Targets: []workdir.TargetSummary{
+		{ID: "fuzz:FuzzA", Status: workdir.StatusOK, Execs: 5000, Fuzzed: workdir.Duration(10 * time.Second)},
+		{ID: "fuzz:FuzzB", Status: workdir.StatusNotFuzzed},
+		{ID: "fuzz:FuzzC", Status: workdir.StatusNotRun},
+	}}
+	if err := s.Write(filepath.Join(root, ".fuzzrun", "summary.json")); err != nil {
+		t.Fatal(err)
+	}
+	page, err := Collect(Options{ModuleRoot: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.LastRun == nil || page.LastRun.Unfuzzed != 2 {
+		t.Fatalf("last run = %+v, want 2 targets flagged", page.LastRun)
+	}
+	path, err := Write(filepath.Join(t.TempDir(), "html"), page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	html := string(data)
+	if !strings.Contains(html, "2 targets did no fuzzing") || strings.Count(html, `class="unfuzzed"`) != 2 {
+		t.Errorf("page does not flag the unfuzzed targets:\n%s", html)
+	}
+}

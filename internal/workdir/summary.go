@@ -107,6 +107,9 @@ func ReadSummary(path string) (*Summary, error) {
 // Duration is a time.Duration that reads and writes JSON as seconds.
 type Duration time.Duration
 
+// Std is d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).Seconds())
 }

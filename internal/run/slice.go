@@ -99,7 +99,8 @@ func (r *Runner) loop(ctx context.Context) {
 	}
 }
 
-// overhead is the mean start and baseline time of the processes so far.
+// overhead is the mean start and baseline time of the processes so far,
+// at least overheadGuess.
 // Caller holds r.mu.
 func (r *Runner) overhead() time.Duration {
 	var sum time.Duration
@@ -113,7 +114,10 @@ func (r *Runner) overhead() time.Duration {
 	if n == 0 {
 		return overheadGuess
 	}
-	return sum / time.Duration(n)
+	// Pessimistic: a loaded machine makes the big corpora's baseline passes
+	// take several times the small ones', and reaching every target matters
+	// more than a longer first slice for the early ones.
+	return max(sum/time.Duration(n), overheadGuess)
 }
 
 // slice fuzzes st for d of fuzzing time, restarting it after each crash for

@@ -18,11 +18,12 @@ func TestDescendants(t *testing.T) {
 		cmd.Wait()
 	}()
 	var got []int
-	for range 200 { // until sh has forked sleep
+	// Until sh has forked sleep: a condition, polled for up to a minute,
+	// because a starved machine may take seconds to schedule the fork.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if got = descendants(cmd.Process.Pid); len(got) > 0 {
 			break
 		}
-		waitBriefly()
 	}
 	want := scanDescendants(cmd.Process.Pid)
 	slices.Sort(got)
@@ -34,5 +35,3 @@ func TestDescendants(t *testing.T) {
 		t.Errorf("memMB = %d, %v", rss, err)
 	}
 }
-
-func waitBriefly() { time.Sleep(50 * time.Millisecond) }

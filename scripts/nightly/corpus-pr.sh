@@ -18,7 +18,7 @@ git switch -q -c "$branch"
 git add -- corpus
 git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
 	commit -q -m "corpus: inputs from nightly fuzzing run $GITHUB_RUN_ID that add coverage"
-git show --stat --format='%s' HEAD | tail -n +1
+git show --stat --format='%s' HEAD
 if [[ ${DRY_RUN:-} == 1 ]]; then
 	log "dry run: would push $branch and open a pull request into $BASE titled \"$title\""
 	exit 0

@@ -8,33 +8,44 @@
 # shellcheck source=../ci/lib.sh
 source "$(dirname "$0")/../ci/lib.sh"
 
-jobs_dir=.fuzzrun/jobs
 shopt -s nullglob
-jobs=("$jobs_dir"/*/)
+jobs=(.fuzzrun/jobs/*/)
 ((${#jobs[@]} > 0)) || { log "no fuzz job uploaded anything"; exit 0; }
 
-declare -A from
-conflicts=0
 for job in "${jobs[@]}"; do
-	while IFS= read -r -d '' f; do
-		rel=${f#"$job"}
-		if [[ -n ${from[$rel]:-} ]] && ! cmp -s "$f" "${from[$rel]}"; then
-			printf 'collect: %s differs between %s and %s\n' "$rel" "${from[$rel]}" "$f" >&2
+	for top in "$job"*; do
+		case $(basename "$top") in
+		corpus | stats | crashers) ;;
+		*) die "unexpected $top in a fuzz job's upload (want corpus/, stats/, crashers/)" ;;
+		esac
+	done
+done
+conflicts=0
+while IFS= read -r rel; do
+	first=""
+	for job in "${jobs[@]}"; do
+		[[ -f $job$rel ]] || continue
+		if [[ -z $first ]]; then
+			first=$job$rel
+		elif ! cmp -s "$first" "$job$rel"; then
+			printf 'collect: %s differs between %s and %s\n' "$rel" "$first" "$job$rel" >&2
 			conflicts=$((conflicts + 1))
 		fi
-		from[$rel]=$f
-	done < <(find "$job" -type f -print0)
-done
+	done
+done < <(for job in "${jobs[@]}"; do (cd "$job" && find . -type f | sed 's|^\./||'); done | sort | uniq -d)
 ((conflicts == 0)) || die "$conflicts files conflict between fuzz jobs; nothing merged"
 
-for rel in "${!from[@]}"; do
-	case $rel in
-	corpus/* | stats/*) dest=.fuzzrun/$rel ;;
-	crashers/*) dest=$rel ;;
-	*) die "unexpected file in a fuzz job's upload: ${from[$rel]}" ;;
-	esac
-	mkdir -p "$(dirname "$dest")"
-	cp "${from[$rel]}" "$dest"
+for job in "${jobs[@]}"; do
+	for d in corpus stats; do
+		if [[ -d $job$d ]]; then
+			mkdir -p ".fuzzrun/$d"
+			cp -R "$job$d/." ".fuzzrun/$d/"
+		fi
+	done
+	if [[ -d ${job}crashers ]]; then
+		mkdir -p crashers
+		cp -R "${job}crashers/." crashers/
+	fi
 done
-log "collected ${#from[@]} files from ${#jobs[@]} fuzz jobs; crash store entries new or changed:"
+log "collected the uploads of ${#jobs[@]} fuzz jobs; crash store entries new or changed:"
 changed_entries

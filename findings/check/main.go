@@ -198,8 +198,14 @@ func check(dir string, f Finding) (released, patched string, err error) {
 	if _, err := os.Stat(patch); err != nil || f.Status == "fixed" {
 		return released, "", nil
 	}
-	tmp, err := os.MkdirTemp("", "findings-"+f.ID+"-")
+	// A fixed place per finding, recreated each run: the same path and
+	// content let the build cache serve the patched library on a rerun.
+	cache, err := os.UserCacheDir()
 	if err != nil {
+		cache = os.TempDir()
+	}
+	tmp := filepath.Join(cache, "daemonfuzz-findings", f.ID)
+	if err := os.RemoveAll(tmp); err != nil {
 		return "", "", err
 	}
 	defer os.RemoveAll(tmp)
@@ -247,9 +253,7 @@ func check(dir string, f Finding) (released, patched string, err error) {
 
 // outcome runs `go run [flags] .` in repro: exit 1 is "present", 0 "absent".
 func outcome(repro string, flags ...string) (string, error) {
-	// -trimpath: the patched copy lives in a fresh temporary directory; without
-	// it the build cache would miss on its path every run.
-	cmd := exec.Command("go", append(append([]string{"run", "-trimpath"}, flags...), ".")...)
+	cmd := exec.Command("go", append(append([]string{"run"}, flags...), ".")...)
 	cmd.Dir = repro
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError

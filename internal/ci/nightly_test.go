@@ -62,7 +62,7 @@ func TestNightlyWorkflow(t *testing.T) {
 	}
 	var suite []string
 	for _, tg := range all {
-		if tg.Format != "" {
+		if tg.Set == target.SetSuite {
 			suite = append(suite, tg.ID())
 		}
 	}
@@ -99,7 +99,7 @@ func TestNightlyWorkflow(t *testing.T) {
 				}
 				sort.Strings(ids)
 				if strings.Join(ids, " ") != strings.Join(suite, " ") {
-					t.Errorf("matrix of job %s:\n%v\nwant the suite's targets (fuzzrun list -json, with a format):\n%v", job, ids, suite)
+					t.Errorf("matrix of job %s:\n%v\nwant the suite's targets (target.SetSuite):\n%v", job, ids, suite)
 				}
 				return keep
 			},
@@ -163,7 +163,7 @@ func TestNightlyWorkflow(t *testing.T) {
 func pickTargets(all []target.Target) []target.Target {
 	var picked []target.Target
 	for _, tg := range all {
-		if tg.Format != "" && len(picked) < 2 && (len(picked) == 0 || picked[0].Dir == tg.Dir) {
+		if tg.Set == target.SetSuite && len(picked) < 2 && (len(picked) == 0 || picked[0].Dir == tg.Dir) {
 			picked = append(picked, tg)
 		}
 	}

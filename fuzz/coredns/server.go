@@ -1,0 +1,400 @@
+package corednsfuzz
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+	"github.com/miekg/dns"
+)
+
+// Frame lays out a Server input: one selector byte (low 7 bits: the
+// configuration, index modulo len(Configs); high bit: TCP instead of UDP),
+// the query's length as 2 big-endian bytes, the query, and the rest is what
+// the fake upstream answers with. Raw bytes, so a crasher minimises into a
+// readable query and reply.
+func Frame(config int, tcp bool, query, upstream []byte) []byte {
+	sel := byte(config & 0x7f)
+	if tcp {
+		sel |= 0x80
+	}
+	out := []byte{sel, byte(len(query) >> 8), byte(len(query))}
+	out = append(out, query...)
+	return append(out, upstream...)
+}
+
+func unframe(data []byte) (cfg int, tcp bool, query, up []byte, ok bool) {
+	if len(data) < 3 {
+		return 0, false, nil, nil, false
+	}
+	cfg = int(data[0]&0x7f) % len(Configs)
+	tcp = data[0]&0x80 != 0
+	n := int(binary.BigEndian.Uint16(data[1:3]))
+	rest := data[3:]
+	if n > len(rest) {
+		n = len(rest)
+	}
+	return cfg, tcp, rest[:n], rest[n:], true
+}
+
+// replyWait bounds the wait for a reply the server owes. Every configuration
+// answers from memory or from the in-process upstream, so a reply that takes
+// this long is not coming.
+const replyWait = 2 * time.Second
+
+// Server sends one fuzzed query to a running CoreDNS server over UDP or TCP,
+// with the fake upstream answering the rest of the input, and checks the
+// reply (see the package doc for the oracles).
+func Server(data []byte) error {
+	cfgIdx, tcp, query, up, ok := unframe(data)
+	if !ok {
+		return nil
+	}
+	w := getWorld()
+	s := w.servers[cfgIdx]
+	w.upstream.set(up)
+	defer w.upstream.set(nil)
+
+	g0 := goroutines()
+	first, err := exchange(s, tcp, query)
+	if err != nil {
+		return err
+	}
+	if err := checkReply(s, w, query, first); err != nil {
+		return err
+	}
+	if s.cfg.Cache && first != nil {
+		second, err := exchange(s, tcp, query)
+		if err != nil {
+			return err
+		}
+		if err := checkCache(first, second); err != nil {
+			return err
+		}
+	}
+	return checkLeak(g0)
+}
+
+// exchange sends query and returns the reply's bytes, or nil when the server
+// rightly says nothing: fewer than 12 bytes (no header to answer), a message
+// with QR set, or a query type the configuration drops. A reply owed but not
+// sent within replyWait is an invariant violation.
+func exchange(s *server, tcp bool, query []byte) ([]byte, error) {
+	owed := repliesTo(s.cfg, query)
+	var reply []byte
+	var err error
+	if tcp {
+		reply, err = exchangeTCP(s.tcp, query, owed)
+	} else {
+		reply, err = exchangeUDP(s.udp, query, owed)
+	}
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			if owed {
+				return nil, harness.Violated("invariant", "Reply.Missing", "no reply within %v over %s to an acceptable query (config %s)", replyWait, transport(tcp), s.cfg.Name)
+			}
+			return nil, nil
+		}
+		if !owed || (tcp && errors.Is(err, io.EOF)) {
+			return nil, nil // the server closed a connection it owed nothing on
+		}
+		return nil, err
+	}
+	return reply, nil
+}
+
+func transport(tcp bool) string {
+	if tcp {
+		return "tcp"
+	}
+	return "udp"
+}
+
+// repliesTo says whether the server owes query a reply: miekg/dns (which
+// CoreDNS serves with) answers every message with a header and QR unset,
+// with FORMERR or NOTIMP when it rejects it (DefaultMsgAcceptFunc), and the
+// configurations drop only the types they list.
+func repliesTo(c Config, query []byte) bool {
+	if len(query) < 12 || query[2]&0x80 != 0 {
+		return false
+	}
+	var m dns.Msg
+	if m.Unpack(query) == nil && len(m.Question) == 1 && slices.Contains(c.Drops, m.Question[0].Qtype) {
+		return false
+	}
+	if len(c.Drops) > 0 && m.Unpack(query) != nil {
+		return false // undecodable: whether acl saw a dropped type is unknown
+	}
+	return true
+}
+
+func exchangeUDP(addr string, query []byte, owed bool) ([]byte, error) {
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	wait := replyWait
+	if !owed {
+		wait = 20 * time.Millisecond
+	}
+	c.SetDeadline(time.Now().Add(wait))
+	if _, err := c.Write(query); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 65535)
+	n, err := c.Read(buf)
+	if err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+func exchangeTCP(addr string, query []byte, owed bool) ([]byte, error) {
+	if len(query) > 0xffff {
+		return nil, nil
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	wait := replyWait
+	if !owed {
+		wait = 20 * time.Millisecond
+	}
+	c.SetDeadline(time.Now().Add(wait))
+	msg := binary.BigEndian.AppendUint16(nil, uint16(len(query)))
+	if _, err := c.Write(append(msg, query...)); err != nil {
+		return nil, err
+	}
+	var l [2]byte
+	if _, err := io.ReadFull(c, l[:]); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, binary.BigEndian.Uint16(l[:]))
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// checkReply applies the oracles every reply must pass: it parses, carries
+// the query's ID with QR set, and repeats the query's question; then the
+// zone oracle for the authoritative configuration.
+func checkReply(s *server, w *world, query, reply []byte) error {
+	if reply == nil {
+		return nil
+	}
+	var r dns.Msg
+	if err := r.Unpack(reply); err != nil {
+		return harness.Violated("invariant", "Reply.Unpack", "reply does not parse: %v (config %s)", err, s.cfg.Name)
+	}
+	if r.Id != binary.BigEndian.Uint16(query) || !r.Response {
+		return harness.Violated("invariant", "Reply.Id", "reply id %d QR=%v to query id %d (config %s)", r.Id, r.Response, binary.BigEndian.Uint16(query), s.cfg.Name)
+	}
+	var q dns.Msg
+	if q.Unpack(query) != nil || len(q.Question) != 1 {
+		return nil
+	}
+	if len(r.Question) > 0 {
+		qq, rq := q.Question[0], r.Question[0]
+		if len(r.Question) != 1 || !strings.EqualFold(qq.Name, rq.Name) || qq.Qtype != rq.Qtype || qq.Qclass != rq.Qclass {
+			return harness.Violated("invariant", "Reply.Question."+dns.TypeToString[qq.Qtype], "question %v answered as %v (config %s)", qq.String(), r.Question, s.cfg.Name)
+		}
+	} else if r.Rcode != dns.RcodeFormatError && r.Rcode != dns.RcodeNotImplemented {
+		return harness.Violated("invariant", "Reply.Question", "%s reply drops the question %v (config %s)", dns.RcodeToString[r.Rcode], q.Question[0].String(), s.cfg.Name)
+	}
+	if s.cfg.Auth && countsMatch(query, &q) {
+		return checkAuth(w, &q, &r)
+	}
+	return nil
+}
+
+// countsMatch says whether the header's section counts are the sections
+// the message holds. miekg/dns unpacks a message that claims more records
+// than it has, but a server may answer one FORMERR (RFC 1035 4.1.1), and
+// CoreDNS does for more than two additional records.
+func countsMatch(raw []byte, m *dns.Msg) bool {
+	count := func(i int) int { return int(binary.BigEndian.Uint16(raw[i:])) }
+	return count(4) == len(m.Question) && count(6) == len(m.Answer) && count(8) == len(m.Ns) && count(10) == len(m.Extra)
+}
+
+// plainQuery says whether q is a query whose answer the zone alone decides:
+// opcode QUERY, class IN, nothing in the answer and authority sections, and
+// at most an OPT record of version 0 in the additional section.
+func plainQuery(q *dns.Msg) bool {
+	if q.Opcode != dns.OpcodeQuery || q.Response || len(q.Question) != 1 || q.Question[0].Qclass != dns.ClassINET {
+		return false
+	}
+	if len(q.Answer) > 0 || len(q.Ns) > 0 || len(q.Extra) > 1 {
+		return false
+	}
+	if len(q.Extra) == 1 {
+		opt, ok := q.Extra[0].(*dns.OPT)
+		if !ok || opt.Version() != 0 || len(opt.Option) > 0 || opt.Hdr.Name != "." {
+			return false
+		}
+	}
+	return true
+}
+
+// checkAuth compares an authoritative reply with the zone as miekg/dns
+// reads it: a name and type the zone has get exactly that RRset with AA
+// set; a name the zone lacks gets no records (NXDOMAIN, or NOERROR with
+// NSEC "black lies" when DNSSEC OK is set); names outside the zone are
+// refused. Every RRSIG in the answer verifies with the zone's key.
+func checkAuth(w *world, q, r *dns.Msg) error {
+	if !plainQuery(q) || r.Truncated {
+		return nil
+	}
+	qq := q.Question[0]
+	tname := dns.TypeToString[qq.Qtype]
+	if !dns.IsSubDomain(ZoneOrigin, dns.CanonicalName(qq.Name)) {
+		if r.Rcode != dns.RcodeRefused {
+			return harness.Violated("zone", "Rcode.OutOfZone", "query for %s outside %s got %s, want REFUSED", qq.Name, ZoneOrigin, dns.RcodeToString[r.Rcode])
+		}
+		return nil
+	}
+	if err := verifySigs(w.key, r.Answer); err != nil {
+		return err
+	}
+	v := w.zone.lookup(qq.Name, qq.Qtype)
+	if !v.known {
+		return nil
+	}
+	got := withoutDNSSEC(r.Answer)
+	do := q.IsEdns0() != nil && q.IsEdns0().Do()
+	switch {
+	case len(v.rrset) > 0:
+		if r.Rcode != dns.RcodeSuccess || !r.Authoritative {
+			return harness.Violated("zone", "Rcode."+tname, "%s %s in the zone answered %s AA=%v", qq.Name, tname, dns.RcodeToString[r.Rcode], r.Authoritative)
+		}
+		if want, have := canon(v.rrset, qq.Name), canon(got, qq.Name); !slices.Equal(want, have) {
+			return harness.Violated("zone", "Answer."+tname, "%s %s: zone has\n%s\nCoreDNS answered\n%s", qq.Name, tname, strings.Join(want, "\n"), strings.Join(have, "\n"))
+		}
+	case v.exists:
+		if r.Rcode != dns.RcodeSuccess || len(got) > 0 {
+			return harness.Violated("zone", "NoData."+tname, "%s exists without %s: answered %s with %d records, want NOERROR and none", qq.Name, tname, dns.RcodeToString[r.Rcode], len(got))
+		}
+	default:
+		okRcode := r.Rcode == dns.RcodeNameError || (do && r.Rcode == dns.RcodeSuccess)
+		if !okRcode || len(got) > 0 {
+			return harness.Violated("zone", "NXDomain."+tname, "%s is not in the zone: answered %s with %d records (DO=%v)", qq.Name, dns.RcodeToString[r.Rcode], len(got), do)
+		}
+	}
+	return nil
+}
+
+func withoutDNSSEC(rrs []dns.RR) []dns.RR {
+	var out []dns.RR
+	for _, rr := range rrs {
+		switch rr.Header().Rrtype {
+		case dns.TypeRRSIG, dns.TypeNSEC:
+		default:
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// canon renders rrs for comparison: owner names case-folded (a server may
+// answer in the query's case or the zone's), TTLs zeroed (the dnssec plugin
+// may cap them), sorted.
+func canon(rrs []dns.RR, _ string) []string {
+	out := make([]string, 0, len(rrs))
+	for _, rr := range rrs {
+		c := dns.Copy(rr)
+		c.Header().Ttl = 0
+		c.Header().Name = dns.CanonicalName(c.Header().Name)
+		out = append(out, c.String())
+	}
+	sort.Strings(out)
+	return out
+}
+
+// verifySigs checks every RRSIG in rrs over the RRset it covers with key.
+func verifySigs(key *dns.DNSKEY, rrs []dns.RR) error {
+	for _, rr := range rrs {
+		sig, ok := rr.(*dns.RRSIG)
+		if !ok {
+			continue
+		}
+		var set []dns.RR
+		for _, o := range rrs {
+			h := o.Header()
+			if h.Rrtype == sig.TypeCovered && strings.EqualFold(h.Name, sig.Hdr.Name) {
+				set = append(set, o)
+			}
+		}
+		tname := dns.TypeToString[sig.TypeCovered]
+		if len(set) == 0 {
+			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG over %s %s covers nothing in the answer", sig.Hdr.Name, tname)
+		}
+		if sig.KeyTag != key.KeyTag() {
+			continue // signed by another key: nothing to verify it with
+		}
+		if err := sig.Verify(key, set); err != nil {
+			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG over %s %s does not verify: %v\n%v", sig.Hdr.Name, tname, err, set)
+		}
+		if !sig.ValidityPeriod(time.Now()) {
+			return harness.Violated("dnssec", "RRSIG.Validity", "RRSIG over %s %s not valid now: %d..%d", sig.Hdr.Name, tname, sig.Inception, sig.Expiration)
+		}
+	}
+	return nil
+}
+
+// checkCache compares two replies to the same query through the cache: the
+// second (a cache hit, or the upstream asked again with the same bytes)
+// carries the same rcode and answer records, and no TTL grew.
+func checkCache(firstB, secondB []byte) error {
+	if secondB == nil {
+		return nil
+	}
+	var first, second dns.Msg
+	if first.Unpack(firstB) != nil || second.Unpack(secondB) != nil {
+		return nil // checkReply reports unparsable replies
+	}
+	if first.Truncated || second.Truncated {
+		return nil
+	}
+	if first.Rcode != second.Rcode {
+		return harness.Violated("cache", "Rcode", "asked twice: %s, then %s", dns.RcodeToString[first.Rcode], dns.RcodeToString[second.Rcode])
+	}
+	ttl1 := map[string]uint32{}
+	for _, rr := range first.Answer {
+		k := ttlless(rr)
+		if t, ok := ttl1[k]; !ok || rr.Header().Ttl > t {
+			ttl1[k] = rr.Header().Ttl
+		}
+	}
+	if len(first.Answer) != len(second.Answer) {
+		return harness.Violated("cache", "Answer.Count", "asked twice: %d answer records, then %d\n%v\nthen\n%v", len(first.Answer), len(second.Answer), first.Answer, second.Answer)
+	}
+	for _, rr := range second.Answer {
+		k := ttlless(rr)
+		t, ok := ttl1[k]
+		tname := dns.TypeToString[rr.Header().Rrtype]
+		if !ok {
+			return harness.Violated("cache", "Answer."+tname, "second answer has %s, which the first did not\nfirst: %v", rr, first.Answer)
+		}
+		if rr.Header().Ttl > t {
+			return harness.Violated("cache", "Ttl."+tname, "TTL grew from %d to %d: %s", t, rr.Header().Ttl, rr)
+		}
+	}
+	return nil
+}
+
+func ttlless(rr dns.RR) string {
+	c := dns.Copy(rr)
+	c.Header().Ttl = 0
+	c.Header().Name = dns.CanonicalName(c.Header().Name)
+	return c.String()
+}

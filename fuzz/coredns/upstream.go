@@ -17,6 +17,12 @@ import (
 // resolver's answer), with the query's ID written over the first two bytes,
 // since the forward plugin drops replies whose ID does not match and would
 // only wait for its timeout. With no bytes set it answers NXDOMAIN.
+//
+// The forward plugin rightly ignores a UDP reply it cannot parse and keeps
+// waiting for the real one (an off-path spoofer's junk must not fail a
+// query), so an unparsable reply is followed by a SERVFAIL, as a real
+// upstream's answer would follow a spoofed packet; otherwise every such
+// input would cost the forwarder's 4 s read timeout.
 type upstream struct {
 	addr string
 	mu   sync.Mutex
@@ -31,26 +37,40 @@ func (u *upstream) set(b []byte) {
 	u.mu.Unlock()
 }
 
-func (u *upstream) reply(q []byte) []byte {
+func (u *upstream) reply(q []byte) [][]byte {
 	u.mu.Lock()
 	b := u.resp
 	u.mu.Unlock()
 	if b == nil {
-		var m dns.Msg
-		if m.Unpack(q) != nil {
-			return nil
+		if r := emptyReply(q, dns.RcodeNameError); r != nil {
+			return [][]byte{r}
 		}
-		r := new(dns.Msg)
-		r.SetRcode(&m, dns.RcodeNameError)
-		out, err := r.Pack()
-		if err != nil {
-			return nil
-		}
-		return out
+		return nil
 	}
 	out := append([]byte(nil), b...)
 	if len(out) >= 2 && len(q) >= 2 {
 		copy(out, q[:2])
+	}
+	var m dns.Msg
+	if m.Unpack(out) != nil {
+		if r := emptyReply(q, dns.RcodeServerFailure); r != nil {
+			return [][]byte{out, r}
+		}
+	}
+	return [][]byte{out}
+}
+
+// emptyReply is an empty reply to q with rcode, or nil if q does not parse.
+func emptyReply(q []byte, rcode int) []byte {
+	var m dns.Msg
+	if m.Unpack(q) != nil {
+		return nil
+	}
+	r := new(dns.Msg)
+	r.SetRcode(&m, rcode)
+	out, err := r.Pack()
+	if err != nil {
+		return nil
 	}
 	return out
 }
@@ -83,7 +103,7 @@ func (u *upstream) serveUDP(pc net.PacketConn) {
 		if err != nil {
 			return
 		}
-		if r := u.reply(buf[:n]); r != nil {
+		for _, r := range u.reply(buf[:n]) {
 			pc.WriteTo(r, from)
 		}
 	}
@@ -111,13 +131,18 @@ func (u *upstream) serveConn(c net.Conn) {
 		if _, err := io.ReadFull(c, q); err != nil {
 			return
 		}
-		r := u.reply(q)
-		if r == nil || len(r) > 0xffff {
+		rs := u.reply(q)
+		if len(rs) == 0 {
 			return
 		}
-		out := binary.BigEndian.AppendUint16(nil, uint16(len(r)))
-		if _, err := c.Write(append(out, r...)); err != nil {
-			return
+		for _, r := range rs {
+			if len(r) > 0xffff {
+				return
+			}
+			out := binary.BigEndian.AppendUint16(nil, uint16(len(r)))
+			if _, err := c.Write(append(out, r...)); err != nil {
+				return
+			}
 		}
 	}
 }

@@ -120,9 +120,14 @@ func transport(tcp bool) string {
 // repliesTo says whether the server owes query a reply: miekg/dns (which
 // CoreDNS serves with) answers every message with a header and QR unset,
 // with FORMERR or NOTIMP when it rejects it (DefaultMsgAcceptFunc), and the
-// configurations drop only the types they list.
+// configurations drop only the types they list. A NOTIFY is the exception:
+// the file plugin drops one from a host that is not its primary, on
+// purpose ("Dropping notify from ..."), as many servers do.
 func repliesTo(c Config, query []byte) bool {
 	if len(query) < 12 || query[2]&0x80 != 0 {
+		return false
+	}
+	if int(query[2]>>3)&0xf == dns.OpcodeNotify {
 		return false
 	}
 	var m dns.Msg

@@ -98,7 +98,7 @@ func exchange(s *server, tcp bool, query []byte) ([]byte, error) {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			if owed {
-				return nil, harness.Violated("invariant", "Reply.Missing", "no reply within %v over %s to an acceptable query (config %s)", replyWait, transport(tcp), s.cfg.Name)
+				return nil, harness.Violated("invariant", "Reply.Missing."+s.cfg.Name, "no reply within %v over %s to an acceptable query (config %s)", replyWait, transport(tcp), s.cfg.Name)
 			}
 			return nil, nil
 		}

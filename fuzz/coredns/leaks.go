@@ -30,7 +30,7 @@ func checkLeak(g0 int) error {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
 			buf = buf[:runtime.Stack(buf, true)]
-			return harness.Violated("leak", "Goroutines", "%d goroutines before the query, %d %v after its reply\n%s", g0, n, leakWait, buf)
+			return harness.Violated("leak", "Goroutines", "goroutines left running after the reply\n%d before the query, %d %v after its reply\n%s", g0, n, leakWait, buf)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

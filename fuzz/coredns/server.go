@@ -98,7 +98,7 @@ func exchange(s *server, tcp bool, query []byte) ([]byte, error) {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			if owed {
-				return nil, harness.Violated("invariant", "Reply.Missing."+s.cfg.Name, "no reply within %v over %s to an acceptable query (config %s)", replyWait, transport(tcp), s.cfg.Name)
+				return nil, harness.Violated("invariant", "Reply.Missing."+s.cfg.Name, "no reply to an acceptable query\nwithin %v over %s (config %s)", replyWait, transport(tcp), s.cfg.Name)
 			}
 			return nil, nil
 		}
@@ -200,10 +200,10 @@ func checkReply(s *server, w *world, query, reply []byte) error {
 	}
 	var r dns.Msg
 	if err := r.Unpack(reply); err != nil {
-		return harness.Violated("invariant", "Reply.Unpack", "reply does not parse: %v (config %s)", err, s.cfg.Name)
+		return harness.Violated("invariant", "Reply.Unpack", "reply does not parse: %v\n(config %s)", err, s.cfg.Name)
 	}
 	if r.Id != binary.BigEndian.Uint16(query) || !r.Response {
-		return harness.Violated("invariant", "Reply.Id", "reply id %d QR=%v to query id %d (config %s)", r.Id, r.Response, binary.BigEndian.Uint16(query), s.cfg.Name)
+		return harness.Violated("invariant", "Reply.Id", "reply does not answer the query\nid %d QR=%v to query id %d (config %s)", r.Id, r.Response, binary.BigEndian.Uint16(query), s.cfg.Name)
 	}
 	var q dns.Msg
 	if q.Unpack(query) != nil || len(q.Question) != 1 {
@@ -212,10 +212,10 @@ func checkReply(s *server, w *world, query, reply []byte) error {
 	if len(r.Question) > 0 {
 		qq, rq := q.Question[0], r.Question[0]
 		if len(r.Question) != 1 || !strings.EqualFold(qq.Name, rq.Name) || qq.Qtype != rq.Qtype || qq.Qclass != rq.Qclass {
-			return harness.Violated("invariant", "Reply.Question."+dns.TypeToString[qq.Qtype], "question %v answered as %v (config %s)", qq.String(), r.Question, s.cfg.Name)
+			return harness.Violated("invariant", "Reply.Question."+dns.TypeToString[qq.Qtype], "reply repeats another question\n%v answered as %v (config %s)", qq.String(), r.Question, s.cfg.Name)
 		}
 	} else if r.Rcode != dns.RcodeFormatError && r.Rcode != dns.RcodeNotImplemented {
-		return harness.Violated("invariant", "Reply.Question", "%s reply drops the question %v (config %s)", dns.RcodeToString[r.Rcode], q.Question[0].String(), s.cfg.Name)
+		return harness.Violated("invariant", "Reply.Question", "reply drops the question\n%s reply to %v (config %s)", dns.RcodeToString[r.Rcode], q.Question[0].String(), s.cfg.Name)
 	}
 	if s.cfg.Auth && countsMatch(query, &q) {
 		return checkAuth(w, &q, &r)
@@ -264,7 +264,7 @@ func checkAuth(w *world, q, r *dns.Msg) error {
 	tname := dns.TypeToString[qq.Qtype]
 	if !dns.IsSubDomain(ZoneOrigin, dns.CanonicalName(qq.Name)) {
 		if r.Rcode != dns.RcodeRefused {
-			return harness.Violated("zone", "Rcode.OutOfZone", "query for %s outside %s got %s, want REFUSED", qq.Name, ZoneOrigin, dns.RcodeToString[r.Rcode])
+			return harness.Violated("zone", "Rcode.OutOfZone", "out-of-zone query not refused\n%s outside %s got %s, want REFUSED", qq.Name, ZoneOrigin, dns.RcodeToString[r.Rcode])
 		}
 		return nil
 	}
@@ -280,19 +280,19 @@ func checkAuth(w *world, q, r *dns.Msg) error {
 	switch {
 	case len(v.rrset) > 0:
 		if r.Rcode != dns.RcodeSuccess || !r.Authoritative {
-			return harness.Violated("zone", "Rcode."+tname, "%s %s in the zone answered %s AA=%v", qq.Name, tname, dns.RcodeToString[r.Rcode], r.Authoritative)
+			return harness.Violated("zone", "Rcode."+tname, "name and type in the zone not answered authoritatively\n%s %s answered %s AA=%v", qq.Name, tname, dns.RcodeToString[r.Rcode], r.Authoritative)
 		}
 		if want, have := canon(v.rrset, qq.Name), canon(got, qq.Name); !slices.Equal(want, have) {
-			return harness.Violated("zone", "Answer."+tname, "%s %s: zone has\n%s\nCoreDNS answered\n%s", qq.Name, tname, strings.Join(want, "\n"), strings.Join(have, "\n"))
+			return harness.Violated("zone", "Answer."+tname, "answer differs from the zone\n%s %s: zone has\n%s\nCoreDNS answered\n%s", qq.Name, tname, strings.Join(want, "\n"), strings.Join(have, "\n"))
 		}
 	case v.exists:
 		if r.Rcode != dns.RcodeSuccess || len(got) > 0 {
-			return harness.Violated("zone", "NoData."+tname, "%s exists without %s: answered %s with %d records, want NOERROR and none", qq.Name, tname, dns.RcodeToString[r.Rcode], len(got))
+			return harness.Violated("zone", "NoData."+tname, "name without the type not answered NODATA\n%s exists without %s: answered %s with %d records", qq.Name, tname, dns.RcodeToString[r.Rcode], len(got))
 		}
 	default:
 		okRcode := r.Rcode == dns.RcodeNameError || (do && r.Rcode == dns.RcodeSuccess)
 		if !okRcode || len(got) > 0 {
-			return harness.Violated("zone", "NXDomain."+tname, "%s is not in the zone: answered %s with %d records (DO=%v)", qq.Name, dns.RcodeToString[r.Rcode], len(got), do)
+			return harness.Violated("zone", "NXDomain."+tname, "name not in the zone not denied\n%s: answered %s with %d records (DO=%v)", qq.Name, dns.RcodeToString[r.Rcode], len(got), do)
 		}
 	}
 	return nil
@@ -341,16 +341,16 @@ func verifySigs(key *dns.DNSKEY, rrs []dns.RR) error {
 		}
 		tname := dns.TypeToString[sig.TypeCovered]
 		if len(set) == 0 {
-			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG over %s %s covers nothing in the answer", sig.Hdr.Name, tname)
+			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG covers nothing in the answer\nover %s %s", sig.Hdr.Name, tname)
 		}
 		if sig.KeyTag != key.KeyTag() {
 			continue // signed by another key: nothing to verify it with
 		}
 		if err := sig.Verify(key, set); err != nil {
-			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG over %s %s does not verify: %v\n%v", sig.Hdr.Name, tname, err, set)
+			return harness.Violated("dnssec", "RRSIG."+tname, "RRSIG does not verify\nover %s %s: %v\n%v", sig.Hdr.Name, tname, err, set)
 		}
 		if !sig.ValidityPeriod(time.Now()) {
-			return harness.Violated("dnssec", "RRSIG.Validity", "RRSIG over %s %s not valid now: %d..%d", sig.Hdr.Name, tname, sig.Inception, sig.Expiration)
+			return harness.Violated("dnssec", "RRSIG.Validity", "RRSIG not valid now\nover %s %s: %d..%d", sig.Hdr.Name, tname, sig.Inception, sig.Expiration)
 		}
 	}
 	return nil
@@ -371,7 +371,7 @@ func checkCache(firstB, secondB []byte) error {
 		return nil
 	}
 	if first.Rcode != second.Rcode {
-		return harness.Violated("cache", "Rcode", "asked twice: %s, then %s", dns.RcodeToString[first.Rcode], dns.RcodeToString[second.Rcode])
+		return harness.Violated("cache", "Rcode", "rcode changed between two identical queries\n%s, then %s", dns.RcodeToString[first.Rcode], dns.RcodeToString[second.Rcode])
 	}
 	ttl1 := map[string]uint32{}
 	for _, rr := range first.Answer {
@@ -381,17 +381,17 @@ func checkCache(firstB, secondB []byte) error {
 		}
 	}
 	if len(first.Answer) != len(second.Answer) {
-		return harness.Violated("cache", "Answer.Count", "asked twice: %d answer records, then %d\n%v\nthen\n%v", len(first.Answer), len(second.Answer), first.Answer, second.Answer)
+		return harness.Violated("cache", "Answer.Count", "answer count changed between two identical queries\n%d records, then %d\n%v\nthen\n%v", len(first.Answer), len(second.Answer), first.Answer, second.Answer)
 	}
 	for _, rr := range second.Answer {
 		k := ttlless(rr)
 		t, ok := ttl1[k]
 		tname := dns.TypeToString[rr.Header().Rrtype]
 		if !ok {
-			return harness.Violated("cache", "Answer."+tname, "second answer has %s, which the first did not\nfirst: %v", rr, first.Answer)
+			return harness.Violated("cache", "Answer."+tname, "second answer has a record the first did not\n%s\nfirst: %v", rr, first.Answer)
 		}
 		if rr.Header().Ttl > t {
-			return harness.Violated("cache", "Ttl."+tname, "TTL grew from %d to %d: %s", t, rr.Header().Ttl, rr)
+			return harness.Violated("cache", "Ttl."+tname, "TTL grew between two identical queries\nfrom %d to %d: %s", t, rr.Header().Ttl, rr)
 		}
 	}
 	return nil

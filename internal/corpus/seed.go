@@ -146,10 +146,10 @@ type Seed struct {
 	Data []byte
 }
 
-// FindRoot returns the corpus/ directory of the module containing dir
-// (modroot.Find).
+// FindRoot returns the corpus/ directory of the suite containing dir
+// (modroot.Suite).
 func FindRoot(dir string) (string, error) {
-	root, err := modroot.Find(dir)
+	root, err := modroot.Suite(dir)
 	if err != nil {
 		return "", fmt.Errorf("find corpus/ from %s: %w", dir, err)
 	}

@@ -31,3 +31,30 @@ func Find(dir string) (string, error) {
 		}
 	}
 }
+
+// Suite returns the root of the module whose corpus/ and crashers/ serve
+// dir: the nearest module root from dir up that holds a corpus/ directory,
+// or the nearest module root (Find) if none does. A module nested in a
+// repository without a corpus of its own (fuzz/coredns: its own go.mod, so
+// the rest of the suite does not build CoreDNS's dependencies) thereby
+// seeds from, and stores crashes in, the repository's.
+func Suite(dir string) (string, error) {
+	root, err := Find(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := root; ; {
+		if st, err := os.Stat(filepath.Join(d, "corpus")); err == nil && st.IsDir() {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return root, nil
+		}
+		up, err := Find(parent)
+		if err != nil {
+			return root, nil
+		}
+		d = up
+	}
+}

@@ -50,10 +50,11 @@ func ParseSuppressions(name string, data []byte) (map[string]string, error) {
 	return out, sc.Err()
 }
 
-// FindSuppressions returns the path of the suppression list of the module
-// holding dir (SuppressionsPath under its root). The file may not exist.
+// FindSuppressions returns the path of the suppression list of the suite
+// holding dir (SuppressionsPath under modroot.Suite). The file may not
+// exist.
 func FindSuppressions(dir string) (string, error) {
-	root, err := modroot.Find(dir)
+	root, err := modroot.Suite(dir)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", dir, err)
 	}

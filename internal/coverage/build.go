@@ -88,7 +88,7 @@ func Build(ctx context.Context, t target.Target, opts Options) (*Binary, error) 
 	}
 	pkgs := opts.CoverPkg
 	if len(pkgs) == 0 {
-		if pkgs, err = defaultCoverPkg(ctx, root, t.ImportPath); err != nil {
+		if pkgs, err = defaultCoverPkg(ctx, t.ModuleDir(root), t.ImportPath); err != nil {
 			return nil, fmt.Errorf("coverage of %s: %w", t.Name, err)
 		}
 	}
@@ -105,7 +105,7 @@ func Build(ctx context.Context, t target.Target, opts Options) (*Binary, error) 
 	args := []string{"test", "-c", "-vet=off", "-o", b.exe, "-cover", "-covermode=atomic", "-ldflags=-checklinkname=0",
 		"-coverpkg=" + strings.Join(pkgs, ","), "-overlay=" + overlay, t.ImportPath}
 	fmt.Fprintf(opts.Log, "coverage: building %s with -coverpkg=%s\n", t.Name, strings.Join(pkgs, ","))
-	if out, err := goCmd(ctx, root, args...); err != nil {
+	if out, err := goCmd(ctx, t.ModuleDir(root), args...); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("build coverage binary for %s: %w\n%s", t.Name, err, out)
 	}

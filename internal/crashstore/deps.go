@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -16,19 +17,19 @@ import (
 // in dir (relative to moduleRoot), with replacements resolved, sorted by
 // path. These are the versions a crash was seen with and, after triage, the
 // versions it stopped reproducing with.
+//
+// It runs in the package's directory, so a package of a module nested in
+// the root (target.Target.Module) lists its own module's versions.
 func GoListDeps(moduleRoot, dir string) ([]report.Module, error) {
-	arg := "./" + dir
-	if dir == "." || dir == "" {
-		arg = "."
-	}
+	const arg = "."
 	const format = `{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{with .Replace}} {{.Path}} {{.Version}}{{end}}{{end}}{{end}}`
 	cmd := exec.Command("go", "list", "-deps", "-test", "-f", format, arg)
-	cmd.Dir = moduleRoot
+	cmd.Dir = filepath.Join(moduleRoot, filepath.FromSlash(dir))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list -deps -test %s in %s: %v: %s", arg, moduleRoot, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("go list -deps -test %s in %s: %v: %s", arg, cmd.Dir, err, strings.TrimSpace(stderr.String()))
 	}
 	seen := map[string]report.Module{}
 	sc := bufio.NewScanner(bytes.NewReader(out))

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/atomicfile"
+	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 )
@@ -114,6 +116,21 @@ func (s *Store) relDir(dir string) (string, error) {
 	return filepath.ToSlash(filepath.Clean(dir)), nil
 }
 
+// moduleOf is the directory of the nested module holding package dir,
+// relative to the module root, or "" when it is the root module's (see
+// target.Target.Module).
+func (s *Store) moduleOf(dir string) string {
+	m, err := modroot.Find(filepath.Join(s.ModuleRoot, filepath.FromSlash(dir)))
+	if err != nil {
+		return ""
+	}
+	r, err := filepath.Rel(s.ModuleRoot, m)
+	if err != nil || r == "." || strings.HasPrefix(r, "..") {
+		return ""
+	}
+	return filepath.ToSlash(r)
+}
+
 func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (Entry, bool, error) {
 	rc := &report.Crash{
 		SchemaVersion: report.SchemaVersion,
@@ -121,6 +138,7 @@ func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (En
 		Target:        obs.Target,
 		Package:       obs.Package,
 		Dir:           dir,
+		Module:        s.moduleOf(dir),
 		Status:        report.StatusOpen,
 		FirstSeen:     obs.Seen,
 		LastSeen:      obs.Seen,

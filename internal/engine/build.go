@@ -55,7 +55,7 @@ func BuildOverlay(ctx context.Context, moduleRoot string, t target.Target, outDi
 		args = append(args, "-overlay="+overlay)
 	}
 	cmd := exec.CommandContext(ctx, "go", append(args, t.PackageArg())...)
-	cmd.Dir = moduleRoot
+	cmd.Dir = t.ModuleDir(moduleRoot)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

@@ -281,8 +281,8 @@ type SeedFailureError struct {
 }
 
 func (e *SeedFailureError) Error() string {
-	return fmt.Sprintf("%s: seed corpus entry %s fails before fuzzing starts; fix the target or the seed (go test -run='^%s$' %s):\n%s",
-		e.Target.ID(), e.Entry, e.Target.Name, e.Target.PackageArg(), e.Output)
+	return fmt.Sprintf("%s: seed corpus entry %s fails before fuzzing starts; fix the target or the seed (%s test -run='^%s$' %s):\n%s",
+		e.Target.ID(), e.Entry, e.Target.GoCommand(), e.Target.Name, e.Target.PackageArg(), e.Output)
 }
 
 // ProcessError is a fuzzing process that ended in failure without a crasher.

@@ -49,7 +49,7 @@ func (c *Crash) ReproCommands(input []byte) (replay, gotest string) {
 		file := strings.TrimSuffix(string(corpusfile.Encode(input)), "\n")
 		gotest = fmt.Sprintf("mkdir -p %s && printf '%%s\\n' %s > %s/%s\n", dir, shellQuote(file), dir, c.ID)
 	}
-	gotest += fmt.Sprintf("%s go test -count=1 -run='^%s$/^%s$'%s %s", StrictEnv, c.Target, c.ID, timeout, c.PackageArg())
+	gotest += fmt.Sprintf("%s %s test -count=1 -run='^%s$/^%s$'%s %s", StrictEnv, c.GoCommand(), c.Target, c.ID, timeout, c.PackageArg())
 	return replay, gotest
 }
 

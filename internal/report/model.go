@@ -6,6 +6,7 @@
 package report
 
 import (
+	"strings"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
@@ -34,11 +35,12 @@ const (
 // Crash is one bug: one signature of one target, with every observation of
 // it folded in. It is the content of report.json.
 type Crash struct {
-	SchemaVersion int    `json:"schema_version"` // SchemaVersion
-	ID            string `json:"id"`             // the signature id, also the directory name
-	Target        string `json:"target"`         // the fuzz test, FuzzXxx
-	Package       string `json:"package"`        // its import path
-	Dir           string `json:"dir"`            // its package directory relative to the module root, slash-separated
+	SchemaVersion int    `json:"schema_version"`   // SchemaVersion
+	ID            string `json:"id"`               // the signature id, also the directory name
+	Target        string `json:"target"`           // the fuzz test, FuzzXxx
+	Package       string `json:"package"`          // its import path
+	Dir           string `json:"dir"`              // its package directory relative to the module root, slash-separated
+	Module        string `json:"module,omitempty"` // its nested module's directory relative to the module root (target.Target.Module), "" for the root module
 
 	Title      string                 `json:"title"`       // "dns: index out of range in unpackDataSVCB"
 	Kind       string                 `json:"kind"`        // signature.Kind*: panic, fatal, hang, oom, oracle, fail, terminated
@@ -135,12 +137,26 @@ type Issue struct {
 // target patterns spell it.
 func (c *Crash) TargetID() string { return c.Dir + ":" + c.Target }
 
-// PackageArg names the package to the go command from the module root.
+// PackageArg names the package to the go command run in its module's
+// directory (the module root, or Module for a nested module).
 func (c *Crash) PackageArg() string {
-	if c.Dir == "." || c.Dir == "" {
+	dir := c.Dir
+	if c.Module != "" {
+		dir = strings.TrimPrefix(strings.TrimPrefix(dir, c.Module), "/")
+	}
+	if dir == "." || dir == "" {
 		return "."
 	}
-	return "./" + c.Dir
+	return "./" + dir
+}
+
+// GoCommand is how a user at the module root invokes the go command for the
+// crash's package: "go", or "go -C <module>" for a nested module.
+func (c *Crash) GoCommand() string {
+	if c.Module == "" {
+		return "go"
+	}
+	return "go -C " + c.Module
 }
 
 // StatusText is the status as people read it: "duplicate of <id>" for a

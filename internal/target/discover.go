@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,21 +21,52 @@ const corpusDirective = "//daemonfuzz:corpus "
 
 // Discover returns every fuzz test of the module rooted at moduleRoot,
 // sorted by package directory and name. It skips testdata, vendor, hidden
-// and _-prefixed directories, and nested modules (directories with their own
-// go.mod), as the go command does.
+// and _-prefixed directories, as the go command does. A nested module
+// (a directory with its own go.mod) is skipped too, unless the root module
+// has a corpus/ and the nested one has none: then it is part of the suite
+// (modroot.Suite gives it the root's corpus and crash store) and its targets
+// are listed with Module set, their sets classified within their module.
 func Discover(moduleRoot string) ([]Target, error) {
+	out, err := discoverModule(moduleRoot, "")
+	if err != nil {
+		return nil, err
+	}
+	sortTargets(out)
+	return out, nil
+}
+
+// discoverModule discovers the module at root+"/"+module (module "" is the
+// root itself), with Dir relative to root.
+func discoverModule(root, module string) ([]Target, error) {
+	moduleRoot := filepath.Join(root, filepath.FromSlash(module))
 	modPath, err := ModulePath(moduleRoot)
 	if err != nil {
 		return nil, err
 	}
-	var out []Target
+	shares := dirExists(filepath.Join(root, "corpus"))
+	var out, nested []Target
 	fset := token.NewFileSet()
 	err = filepath.WalkDir(moduleRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if p != moduleRoot && skipDir(p, d.Name()) {
+			if p == moduleRoot {
+				return nil
+			}
+			if hasGoMod(p) && !skipName(d.Name()) && shares && !dirExists(filepath.Join(p, "corpus")) {
+				rel, err := filepath.Rel(root, p)
+				if err != nil {
+					return err
+				}
+				ts, err := discoverModule(root, filepath.ToSlash(rel))
+				if err != nil {
+					return err
+				}
+				nested = append(nested, ts...)
+				return filepath.SkipDir
+			}
+			if skipDir(p, d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -60,16 +92,32 @@ func Discover(moduleRoot string) ([]Target, error) {
 		return nil, fmt.Errorf("discover fuzz targets under %s: %w", moduleRoot, err)
 	}
 	sortTargets(out)
-	classify(out)
-	return out, nil
+	classify(out) // within the module: its bench/ is its own
+	if module != "" {
+		for i := range out {
+			out[i].Module = module
+			out[i].Dir = path.Join(module, out[i].Dir)
+		}
+	}
+	return append(out, nested...), nil
+}
+
+func skipName(name string) bool {
+	return name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }
 
 func skipDir(p, name string) bool {
-	if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-		return true
-	}
-	_, err := os.Stat(filepath.Join(p, "go.mod"))
-	return err == nil
+	return skipName(name) || hasGoMod(p)
+}
+
+func hasGoMod(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "go.mod"))
+	return err == nil && !st.IsDir()
+}
+
+func dirExists(dir string) bool {
+	st, err := os.Stat(dir)
+	return err == nil && st.IsDir()
 }
 
 // ModulePath reads the module path from moduleRoot/go.mod.

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/modroot"
 )
@@ -20,19 +21,43 @@ type Target struct {
 	Dir        string `json:"dir"`         // package directory relative to the module root, slash-separated; "." for the root
 	Format     string `json:"format"`      // corpus format (corpus/<format>/), "" if the target declares none
 	Set        string `json:"set"`         // SetSuite, SetBench or SetTool (see Select)
+	// Module is the directory of the target's Go module relative to the
+	// module root, slash-separated: "" for the root module itself, for
+	// example "fuzz/coredns" for a nested module that shares the root's
+	// corpus and crash store (see Discover).
+	Module string `json:"module,omitempty"`
 }
 
 // ID is the target's unique name, "pkgdir:FuzzXxx", used in patterns, file
 // names under fuzzrun's work directory, and messages.
 func (t Target) ID() string { return t.Dir + ":" + t.Name }
 
-// PackageArg is the argument that names the package to the go command from
-// the module root, for example "./fuzz/dns".
+// PackageArg is the argument that names the package to the go command run
+// in the target's module directory (ModuleDir), for example "./fuzz/dns".
 func (t Target) PackageArg() string {
-	if t.Dir == "." {
+	dir := t.Dir
+	if t.Module != "" {
+		dir = strings.TrimPrefix(strings.TrimPrefix(dir, t.Module), "/")
+	}
+	if dir == "." || dir == "" {
 		return "."
 	}
-	return "./" + t.Dir
+	return "./" + dir
+}
+
+// ModuleDir is the directory the go command runs in for t: the root of its
+// module under moduleRoot.
+func (t Target) ModuleDir(moduleRoot string) string {
+	return filepath.Join(moduleRoot, filepath.FromSlash(t.Module))
+}
+
+// GoCommand is how a user at the module root invokes the go command for t:
+// "go", or "go -C fuzz/coredns" for a target of a nested module.
+func (t Target) GoCommand() string {
+	if t.Module == "" {
+		return "go"
+	}
+	return "go -C " + t.Module
 }
 
 // AbsDir is the package directory under moduleRoot.

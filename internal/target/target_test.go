@@ -2,6 +2,8 @@ package target
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,5 +144,54 @@ func TestDistance(t *testing.T) {
 		if got := distance(tc.a, tc.b); got != tc.want {
 			t.Errorf("distance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// A nested module without a corpus of its own, in a module with one, is part
+// of the suite (fuzz/coredns): listed with Module set and Dir relative to
+// the root, its sets classified within it; one with its own corpus, or any
+// nested module of a module without a corpus, is skipped as go does.
+func TestDiscoverNestedSuite(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, content string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fuzzTest := func(pkg, name string) string {
+		return "package " + pkg + "\n\nimport \"testing\"\n\nfunc " + name + "(f *testing.F) {}\n"
+	}
+	write("go.mod", "module example.com/suite\n")
+	write("corpus/x/seed", "x")
+	write("fuzz/a/a_test.go", fuzzTest("a", "FuzzA"))
+	write("fuzz/daemon/go.mod", "module example.com/suite/fuzz/daemon\n")
+	write("fuzz/daemon/d_test.go", fuzzTest("daemon", "FuzzDaemon"))
+	write("fuzz/daemon/bench/up/up_test.go", fuzzTest("up", "FuzzUpstream"))
+	write("fuzz/own/go.mod", "module example.com/own\n")
+	write("fuzz/own/corpus/x/seed", "x")
+	write("fuzz/own/o_test.go", fuzzTest("own", "FuzzOwn"))
+
+	got, err := Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Target{
+		{Name: "FuzzA", ImportPath: "example.com/suite/fuzz/a", Dir: "fuzz/a", Set: SetSuite},
+		{Name: "FuzzDaemon", ImportPath: "example.com/suite/fuzz/daemon", Dir: "fuzz/daemon", Set: SetSuite, Module: "fuzz/daemon"},
+		{Name: "FuzzUpstream", ImportPath: "example.com/suite/fuzz/daemon/bench/up", Dir: "fuzz/daemon/bench/up", Set: SetBench, Module: "fuzz/daemon"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Discover (-want +got):\n%s", diff)
+	}
+	d := got[1]
+	if d.PackageArg() != "." || d.ModuleDir(root) != filepath.Join(root, "fuzz", "daemon") || d.GoCommand() != "go -C fuzz/daemon" {
+		t.Errorf("nested target's go invocation: %q in %q (%q)", d.PackageArg(), d.ModuleDir(root), d.GoCommand())
+	}
+	if up := got[2]; up.PackageArg() != "./bench/up" {
+		t.Errorf("nested bench PackageArg = %q, want ./bench/up", up.PackageArg())
 	}
 }

@@ -26,14 +26,14 @@ targets=". FuzzServer
 
 # Build every binary first, so fuzzing starts together.
 while read -r pkg t; do
-	name=$(basename "$pkg")
+	name=$(basename "$(cd "$pkg" && pwd)")
 	[ -e "$WORK/bin/$name.fuzz" ] || go test -c -fuzz=. -o "$WORK/bin/$name.fuzz" "$pkg"
 	[ -e "$WORK/bin/$name.cover" ] || go test -c -cover -covermode=set -coverpkg="$COVERPKG" -o "$WORK/bin/$name.cover" "$pkg"
 done <<<"$targets"
 
 pids=()
 while read -r pkg t; do
-	name=$(basename "$pkg")
+	name=$(basename "$(cd "$pkg" && pwd)")
 	(cd "$pkg" && "$WORK/bin/$name.fuzz" -test.run='^$' -test.fuzz="^$t\$" -test.fuzztime="${T}s" \
 		-test.parallel=1 -test.fuzzminimizetime=0 -test.fuzzcachedir="$WORK/cache/$t" >"$WORK/log/$t.log" 2>&1 || true) &
 	pids+=($!)
@@ -47,13 +47,14 @@ pct() {
 		END { for (p in tot) printf "%s\t%.1f\n", p, 100 * cov[p] / tot[p] }' "$1" | sort
 }
 
-printf '| target | fuzz s | execs | failed |\n|---|---|---|---|\n' >"$WORK/results.md"
+printf '| target | wall s | baseline pass ended at | execs | failed |\n|---|---|---|---|---|\n' >"$WORK/results.md"
 while read -r pkg t; do
-	name=$(basename "$pkg")
+	name=$(basename "$(cd "$pkg" && pwd)")
 	log="$WORK/log/$t.log"
-	execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+	execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+	base=$(grep -o 'elapsed: [0-9ms]*, gathering baseline coverage: [0-9]*/[0-9]* completed, now fuzzing' "$log" | head -1 | awk '{print $2}' || true)
 	failed=$(grep -q -- '--- FAIL' "$log" && echo yes || echo no)
-	printf '| %s | %s | %s | %s |\n' "$t" "$T" "${execs:-0}" "$failed" >>"$WORK/results.md"
+	printf '| %s | %s | %s | %s | %s |\n' "$t" "$T" "${base:-never}" "${execs:-0}" "$failed" >>"$WORK/results.md"
 	# Replay seeds plus the run's inputs as the package's testdata corpus.
 	td="$pkg/testdata/fuzz/$t"
 	mkdir -p "$td"

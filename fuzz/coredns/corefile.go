@@ -8,7 +8,6 @@ import (
 
 	"github.com/coredns/caddy"
 	"github.com/coredns/caddy/caddyfile"
-	"github.com/miekg/dns"
 )
 
 // Corefile fuzzes CoreDNS's configuration path: the Caddyfile parser and the
@@ -49,15 +48,6 @@ func Corefile(data []byte) error {
 	inst.Stop()
 	inst.Wait()
 	return nil
-}
-
-// probe asks addr one question and waits for any reply, so that the
-// listener is known to be served.
-func probe(network, addr string) {
-	m := new(dns.Msg)
-	m.SetQuestion("probe.daemonfuzz.invalid.", dns.TypeA)
-	c := &dns.Client{Net: network, Timeout: replyWait}
-	c.Exchange(m, addr)
 }
 
 // safe reports whether a Corefile stays on loopback (see Corefile).

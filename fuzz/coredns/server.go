@@ -62,6 +62,18 @@ func Server(data []byte) error {
 	defer w.upstream.set(nil)
 
 	g0 := goroutines()
+	if s.cfg.Cache {
+		// A cache shared across inputs answers one input's query with what
+		// an earlier input's upstream said, and an entry can expire between
+		// the two queries of the cache oracle: each input gets a fresh
+		// server (it starts in about a millisecond).
+		fresh, err := startServer(s.cfg, w)
+		if err != nil {
+			panic("corednsfuzz: starting a fresh " + s.cfg.Name + " server: " + err.Error())
+		}
+		defer fresh.stop()
+		s = fresh
+	}
 	first, err := exchange(s, tcp, query)
 	if err != nil {
 		return err
@@ -77,6 +89,9 @@ func Server(data []byte) error {
 		if err := checkCache(first, second); err != nil {
 			return err
 		}
+	}
+	if s.cfg.Cache {
+		s.stop()
 	}
 	return checkLeak(g0)
 }
@@ -356,9 +371,10 @@ func verifySigs(key *dns.DNSKEY, rrs []dns.RR) error {
 	return nil
 }
 
-// checkCache compares two replies to the same query through the cache: the
-// second (a cache hit, or the upstream asked again with the same bytes)
-// carries the same rcode and answer records, and no TTL grew.
+// checkCache compares two replies to the same query through the cache: when
+// the first is an answer (NOERROR or NXDOMAIN), the second (a cache hit, or
+// the upstream asked again with the same bytes) carries the same rcode and
+// answer records, and no TTL grew.
 func checkCache(firstB, secondB []byte) error {
 	if secondB == nil {
 		return nil
@@ -368,6 +384,12 @@ func checkCache(firstB, secondB []byte) error {
 		return nil // checkReply reports unparsable replies
 	}
 	if first.Truncated || second.Truncated {
+		return nil
+	}
+	// Only answers are compared: a failure (FORMERR, SERVFAIL, ...) is not
+	// what the upstream said, and the cache deliberately serves SERVFAIL
+	// for a while after the forwarder failed without a reply (servfail TTL).
+	if first.Rcode != dns.RcodeSuccess && first.Rcode != dns.RcodeNameError {
 		return nil
 	}
 	if first.Rcode != second.Rcode {

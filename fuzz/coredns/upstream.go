@@ -20,7 +20,7 @@ import (
 //
 // The forward plugin rightly ignores a UDP reply it cannot parse and keeps
 // waiting for the real one (an off-path spoofer's junk must not fail a
-// query), so an unparsable reply is followed by a SERVFAIL, as a real
+// query), so an unparsable UDP reply is followed by a SERVFAIL, as a real
 // upstream's answer would follow a spoofed packet; otherwise every such
 // input would cost the forwarder's 4 s read timeout.
 type upstream struct {
@@ -135,7 +135,10 @@ func (u *upstream) serveConn(c net.Conn) {
 		if len(rs) == 0 {
 			return
 		}
-		for _, r := range rs {
+		// Over TCP an unparsable reply fails the exchange at once; a
+		// SERVFAIL after it would stay in the forwarder's pooled connection
+		// and answer its next query with the same ID.
+		for _, r := range rs[:1] {
 			if len(r) > 0xffff {
 				return
 			}

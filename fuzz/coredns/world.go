@@ -55,10 +55,26 @@ type world struct {
 }
 
 type server struct {
-	cfg  Config
-	inst *caddy.Instance
-	udp  string
-	tcp  string
+	cfg     Config
+	inst    *caddy.Instance
+	udp     string
+	tcp     string
+	stopped bool
+}
+
+// stop stops the server once: after a query has been answered on each of
+// its listeners, since dnsserver.Server.Stop skips a listener whose Serve
+// goroutine has not registered yet, which then serves forever.
+func (s *server) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	probe("udp", s.udp)
+	probe("tcp", s.tcp)
+	s.inst.ShutdownCallbacks()
+	s.inst.Stop()
+	s.inst.Wait()
 }
 
 var (
@@ -157,4 +173,13 @@ func startServer(c Config, w *world) (*server, error) {
 		return nil, fmt.Errorf("no UDP and TCP listener")
 	}
 	return &server{cfg: c, inst: inst, udp: srvs[0].LocalAddr().String(), tcp: srvs[0].Addr().String()}, nil
+}
+
+// probe asks addr one question and waits for any reply, so that the
+// listener is known to be served.
+func probe(network, addr string) {
+	m := new(dns.Msg)
+	m.SetQuestion("probe.daemonfuzz.invalid.", dns.TypeA)
+	c := &dns.Client{Net: network, Timeout: replyWait}
+	c.Exchange(m, addr)
 }

@@ -19,6 +19,8 @@
 cd "$SRC/daemonfuzz"
 go run ./cmd/fuzzrun oss-fuzz -seeds "$OUT" -prepare
 
+(cd fuzz/coredns && compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/coredns FuzzCorefile coredns_FuzzCorefile)
+(cd fuzz/coredns && compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/coredns FuzzServer coredns_FuzzServer)
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient4 dhcp_FuzzClient4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient6 dhcp_FuzzClient6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange4 dhcp_FuzzExchange4

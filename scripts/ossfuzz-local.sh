@@ -86,7 +86,7 @@ if [[ -n "${QUEUE:-}" ]]; then
 	# Called from build.sh: queue the build, so that packages build in
 	# parallel afterwards (two targets of one package never do: the recipe
 	# moves the package's fuzz test file aside).
-	echo "$path $function $fuzzer" >>"$QUEUE"
+	echo "$path $function $fuzzer $PWD" >>"$QUEUE" # $PWD: a nested module's directory
 	exit 0
 fi
 abs_file_dir=$(go list -tags gofuzz -f '{{.Dir}}' "$path")
@@ -129,15 +129,15 @@ export QUEUE="$WORKDIR/queue"
 (cd "$SRC" && bash -u "$SRC/daemonfuzz/$BUILD_SH") >"$WORKDIR/build.log" 2>&1 || true
 unset QUEUE
 build_package() { # build every queued target of one package, in order
-	local pkg=$1 _p fn fz
-	while read -r _p fn fz; do
-		(cd "$SRC/daemonfuzz" && compile_native_go_fuzzer "$pkg" "$fn" "$fz") >"$WORKDIR/build-$fz.log" 2>&1 || true
+	local pkg=$1 _p fn fz dir
+	while read -r _p fn fz dir; do
+		(cd "$dir" && compile_native_go_fuzzer "$pkg" "$fn" "$fz") >"$WORKDIR/build-$fz.log" 2>&1 || true
 	done < <(awk -v p="$pkg" '$1 == p' "$WORKDIR/queue")
 }
 export -f build_package
 awk '{print $1}' "$WORKDIR/queue" | sort -u | xargs -r -P "$JOBS" -I{} bash -c 'build_package "$@"' _ {}
 cat "$WORKDIR"/build-*.log >>"$WORKDIR/build.log" 2>/dev/null || true
-mapfile -t fuzzers < <(grep '^compile_native_go_fuzzer ' "$root/$BUILD_SH" | awk '{print $4}' |
+mapfile -t fuzzers < <(grep -v '^#' "$root/$BUILD_SH" | grep -o 'compile_native_go_fuzzer [^ )]* [^ )]* [^ )]*' | awk '{print $4}' |
 	{ if [[ -n $ONLY ]]; then grep -E "$ONLY"; else cat; fi })
 missing=() built=()
 for f in "${fuzzers[@]}"; do

@@ -216,7 +216,7 @@ func (c *ossFuzzCmd) load(cli *CLI) (root string, p ossfuzz.Project, fuzzers []o
 	}
 	var ts []ossfuzz.Target
 	for _, t := range suite {
-		ts = append(ts, ossfuzz.Target{Func: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(root), Format: t.Format})
+		ts = append(ts, ossfuzz.Target{Func: t.Name, ImportPath: t.ImportPath, Dir: t.AbsDir(root), Format: t.Format, Module: t.Module})
 	}
 	if len(ts) == 0 {
 		return "", p, nil, nil, fmt.Errorf("none of the %d fuzz tests under %s is in the suite (they all lie under bench/), so none is exported", len(targets), root)

@@ -13,6 +13,10 @@ type Target struct {
 	Func       string // FuzzXxx
 	ImportPath string // the package's import path
 	Dir        string // the package's directory
+	// Module is the directory of the package's module relative to the
+	// repository root when it is a nested module (target.Target.Module):
+	// build.sh runs compile_native_go_fuzzer there.
+	Module string
 	Format     string // the corpus/<format>/ it seeds from; "" for none
 }
 

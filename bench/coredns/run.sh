@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# fuzz/coredns/bench/run.sh: statement coverage of CoreDNS's plugins reached by
+# bench/coredns/run.sh: statement coverage of CoreDNS's plugins reached by
 # corednsfuzz's FuzzServer and by CoreDNS's own OSS-Fuzz fuzzers for the same
-# plugins (bench/upstream: cache, file, forward), each fuzzing for T seconds
+# plugins (fuzz/coredns/bench/upstream: cache, file, forward), each fuzzing for T seconds
 # with one worker and -fuzzminimizetime=0 from an empty fuzz cache, all at
 # the same time so every side runs under the same load. Coverage replays each
 # target's seeds plus everything its run added, through a -coverpkg build.
 #
-#   fuzz/coredns/bench/run.sh          # T=300
-#   T=20 fuzz/coredns/bench/run.sh     # smoke test of the script
+#   bench/coredns/run.sh          # T=300
+#   T=20 bench/coredns/run.sh     # smoke test of the script
+#
+# It lives outside fuzz/coredns because OSS-Fuzz's compile_native_go_fuzzer
+# greps the package directory for the fuzz test's name.
 set -euo pipefail
 T=${T:-300}
-MOD=$(cd "$(dirname "$0")/.." && pwd)
+MOD=$(cd "$(dirname "$0")/../../fuzz/coredns" && pwd)
 WORK=${WORK:-$(mktemp -d /tmp/corednsbench.XXXXXX)}
 CD=github.com/coredns/coredns
 PKGS="$CD/core/dnsserver $CD/plugin/cache $CD/plugin/file $CD/plugin/forward $CD/plugin/rewrite $CD/plugin/dnssec $CD/plugin/acl $CD/plugin/template $CD/plugin/hosts $CD/plugin/pkg/proxy"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build.sh: formatting, build and vet of every package.
+# build.sh: formatting, build and vet of every package, the nested suite
+# modules' too.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -10,3 +11,7 @@ if [[ -n $unformatted ]]; then
 fi
 go build ./...
 go vet ./...
+for m in $(suite_modules); do
+	log "build and vet $m"
+	(cd "$m" && go build ./... && go vet ./...)
+done

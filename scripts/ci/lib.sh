@@ -13,6 +13,11 @@ STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 log() { printf '== %s\n' "$*"; }
+
+# suite_modules lists the suite's nested modules (fuzz/coredns: its own
+# go.mod keeps CoreDNS's dependencies out of the root module's build), which
+# go's ./... does not reach from the root: build, vet, lint and test them too.
+suite_modules() { find fuzz -mindepth 2 -name go.mod -not -path '*/testdata/*' -printf '%h\n' | sort; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
 # as_root runs a command as root: directly, or through passwordless sudo

@@ -6,7 +6,11 @@
 source "$(dirname "$0")/lib.sh"
 
 log "staticcheck ${STATICCHECK##*@}"
-"$(tool "$STATICCHECK")" ./...
+staticcheck=$(tool "$STATICCHECK")
+"$staticcheck" ./...
+for m in $(suite_modules); do
+	(cd "$m" && "$staticcheck" ./...)
+done
 command -v shellcheck >/dev/null || die "shellcheck is missing (scripts/ci/tools.sh installs it)"
 log "actionlint ${ACTIONLINT##*@}"
 "$(tool "$ACTIONLINT")"

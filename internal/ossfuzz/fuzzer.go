@@ -17,7 +17,7 @@ type Target struct {
 	// repository root when it is a nested module (target.Target.Module):
 	// build.sh runs compile_native_go_fuzzer there.
 	Module string
-	Format     string // the corpus/<format>/ it seeds from; "" for none
+	Format string // the corpus/<format>/ it seeds from; "" for none
 }
 
 // Fuzzer is a Target under its OSS-Fuzz name, which names the binary in

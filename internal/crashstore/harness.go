@@ -69,6 +69,9 @@ func GitCommit(moduleRoot, dir string) string {
 	return strings.TrimSpace(string(head))
 }
 
+// ModulePath is the module path in the store's go.mod ("" if unreadable).
+func (s *Store) ModulePath() string { return s.modulePath() }
+
 // modulePath is the module path in the store's go.mod, read once.
 func (s *Store) modulePath() string {
 	if s.modPath == "" {

@@ -280,7 +280,7 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		other = rec.Crash.ID
 		r.Reclassified = &rec
 	}
-	if tri.Reproduced == 0 && other == "" && libraryCrash(e.Crash) && harnessChanged(tr.Store, e.Crash) {
+	if tri.Reproduced == 0 && other == "" && libraryCrash(e.Crash) && tr.crashModule(e.Crash) != "" && harnessChanged(tr.Store, e.Crash) {
 		o, commit, err := tr.replayRecordedHarness(ctx, e, t, input)
 		if err != nil {
 			return fmt.Errorf("%s passes with today's harness of %s, which changed since the crash was recorded, and could not be replayed with the recorded one (%w); status left %s", e.Crash.StoreKey(), t.ID(), err, e.Crash.Status)
@@ -345,18 +345,7 @@ func (tr *Triager) sameCrashRenamed(e crashstore.Entry, o Outcome) bool {
 // non-standard frame is linked today at the version recorded with the
 // crash: then a passing input cannot mean the library was fixed.
 func (tr *Triager) libraryUnchanged(c *report.Crash) bool {
-	mod := ""
-	for _, f := range c.Frames {
-		for _, m := range c.Deps {
-			if strings.HasPrefix(f, m.Path+".") || strings.HasPrefix(f, m.Path+"/") {
-				mod = m.Path
-				break
-			}
-		}
-		if mod != "" {
-			break
-		}
-	}
+	mod := tr.crashModule(c)
 	if mod == "" {
 		return false // the crash is in no recorded dependency
 	}
@@ -374,10 +363,38 @@ func (tr *Triager) libraryUnchanged(c *report.Crash) bool {
 	return false
 }
 
+// crashModule is the recorded dependency module holding the crash's
+// innermost frame that is in one, or "" when the crash is in the module's
+// own code (then a change of the target package may well be the fix).
+func (tr *Triager) crashModule(c *report.Crash) string {
+	own := tr.Store.ModulePath()
+	for _, f := range c.Frames {
+		// The longest module path that holds the frame's package owns it.
+		best := ""
+		for _, p := range append([]string{own}, modulePaths(c.Deps)...) {
+			if p != "" && (strings.HasPrefix(f, p+".") || strings.HasPrefix(f, p+"/")) && len(p) > len(best) {
+				best = p
+			}
+		}
+		if best != "" && best != own {
+			return best
+		}
+	}
+	return ""
+}
+
+func modulePaths(ms []report.Module) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Path
+	}
+	return out
+}
+
 // libraryCrash reports whether a crash is the library's own failure (a
 // panic, a fatal error, a hang, an oom), which does not depend on the
-// harness's oracles: only those are replayed through the harness they were
-// recorded with. An oracle violation that passes after the harness changed
+// harness's oracles: only those, and only in a dependency (crashModule), are
+// replayed through the harness they were recorded with. An oracle violation that passes after the harness changed
 // is fixed: the oracle is part of the harness, and a corrected oracle is
 // how a false positive goes away.
 func libraryCrash(c *report.Crash) bool {

@@ -8,6 +8,7 @@
 #
 #   bench/coredns/run.sh          # T=300
 #   T=20 bench/coredns/run.sh     # smoke test of the script
+#   SKIP_FUZZ=1 WORK=DIR bench/coredns/run.sh   # measure coverage of an earlier run again
 #
 # It lives outside fuzz/coredns because OSS-Fuzz's compile_native_go_fuzzer
 # greps the package directory for the fuzz test's name.
@@ -35,7 +36,7 @@ while read -r pkg t; do
 done <<<"$targets"
 
 pids=()
-while read -r pkg t; do
+[[ -n ${SKIP_FUZZ:-} ]] || while read -r pkg t; do
 	name=$(basename "$(cd "$pkg" && pwd)")
 	(cd "$pkg" && "$WORK/bin/$name.fuzz" -test.run='^$' -test.fuzz="^$t\$" -test.fuzztime="${T}s" \
 		-test.parallel=1 -test.fuzzminimizetime=0 -test.fuzzcachedir="$WORK/cache/$t" >"$WORK/log/$t.log" 2>&1 || true) &
@@ -50,18 +51,19 @@ pct() {
 		END { for (p in tot) printf "%s\t%.1f\n", p, 100 * cov[p] / tot[p] }' "$1" | sort
 }
 
-printf '| target | wall s | baseline pass ended at | execs | failed |\n|---|---|---|---|---|\n' >"$WORK/results.md"
+printf '| target | wall s | baseline pass ended at | execs | inputs added | failed |\n|---|---|---|---|---|---|\n' >"$WORK/results.md"
 while read -r pkg t; do
 	name=$(basename "$(cd "$pkg" && pwd)")
 	log="$WORK/log/$t.log"
+	entries=$(find "$WORK/cache/$t" -type f | wc -l)
 	execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
 	base=$(grep -o 'elapsed: [0-9ms]*, gathering baseline coverage: [0-9]*/[0-9]* completed, now fuzzing' "$log" | head -1 | awk '{print $2}' || true)
 	failed=$(grep -q -- '--- FAIL' "$log" && echo yes || echo no)
-	printf '| %s | %s | %s | %s | %s |\n' "$t" "$T" "${base:-never}" "${execs:-0}" "$failed" >>"$WORK/results.md"
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$T" "${base:-none}" "${execs:-0}" "$entries" "$failed" >>"$WORK/results.md"
 	# Replay seeds plus the run's inputs as the package's testdata corpus.
 	td="$pkg/testdata/fuzz/$t"
 	mkdir -p "$td"
-	cp "$WORK/cache/$t"/* "$td"/ 2>/dev/null || true
+	cp "$WORK/cache/$t/$t"/* "$td"/ 2>/dev/null || true # Go's fuzz cache is <dir>/<FuzzXxx>/<entries>
 	(cd "$pkg" && "$WORK/bin/$name.cover" -test.run="^$t\$" -test.coverprofile="$WORK/$t.cover" >"$WORK/log/$t.cover.log" 2>&1 || true)
 	rm -rf "$pkg/testdata"
 	pct "$WORK/$t.cover" >"$WORK/$t.pct"

@@ -167,6 +167,7 @@ func (s *storeSink) record(c engine.Crash) (workdir.CrashRef, error) {
 	obs := crashstore.Observe(triage.Ref(t), input, c.Output, c.Kind, "fuzzrun run", c.Seen)
 	// A hang or an oom is only a crash when its replay showed it again.
 	obs.Unconfirmed = c.Kind != "" && !(c.Replayed && c.Reproduced)
+	obs.NoInput = input == nil
 	e, isNew, err := s.store.Record(obs)
 	if err != nil {
 		dir := s.wd.UnstoredDir(t)

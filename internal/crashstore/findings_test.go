@@ -62,4 +62,11 @@ func TestRecordRelativeStackAndUnconfirmed(t *testing.T) {
 	if _, _, err := s.Record(o); !errors.Is(err, ErrUnconfirmed) {
 		t.Errorf("unconfirmed hang: %v", err)
 	}
+	// A seed that failed without Go writing it has no reproducer: storing
+	// it with an empty input would replay as passing and be called fixed.
+	o = obs("nn", "", 2)
+	o.NoInput = true
+	if _, _, err := s.Record(o); !errors.Is(err, ErrNoInput) {
+		t.Errorf("failure without an input: %v", err)
+	}
 }

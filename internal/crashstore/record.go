@@ -33,7 +33,16 @@ type Observation struct {
 	// was starved, or the previous input left the memory behind). Record
 	// refuses it: see ErrUnconfirmed.
 	Unconfirmed bool
+	// NoInput marks a failure Go reported without writing its input (a seed
+	// added with f.Add fails before fuzzing starts, and go test names it
+	// only "seed#N"). Record refuses it: see ErrNoInput.
+	NoInput bool
 }
+
+// ErrNoInput is returned by Record for an Observation without the input
+// that failed: an entry with an empty reproducer would replay as passing
+// and be called fixed.
+var ErrNoInput = errors.New("go test wrote no input for it, so there is no reproducer to store; the output says which seed failed")
 
 // ErrUnconfirmed is returned by Record for an Observation whose hang or oom
 // a replay did not confirm. Nothing is stored and no reproducer replaced;
@@ -68,6 +77,9 @@ func (s *Store) Record(obs Observation) (Entry, bool, error) {
 	}
 	if obs.Unconfirmed {
 		return Entry{}, false, fmt.Errorf("crashstore: %s: %s not stored: %w", obs.Target, obs.Kind, ErrUnconfirmed)
+	}
+	if obs.NoInput {
+		return Entry{}, false, fmt.Errorf("crashstore: %s: not stored: %w", obs.Target, ErrNoInput)
 	}
 	c, err := signature.Parse(obs.Output, obs.Kind)
 	if err != nil {

@@ -1,3 +1,7 @@
+// structured4.go builds every DHCPv4 option insomniacslk models from go-
+// fuzz-headers and checks each accessor; it is long because the option list
+// is.
+
 package dhcpfuzz
 
 import (

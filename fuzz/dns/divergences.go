@@ -1,3 +1,6 @@
+// divergences.go is a catalogue: every documented difference between the DNS
+// decoders, one entry with its reason each; it is long because the list is.
+
 package dnsfuzz
 
 import (

@@ -1,3 +1,7 @@
+// known.go is a catalogue of the miekg/dns bugs the targets tolerate outside
+// strict mode, one entry with its reproducer each; it is long because the
+// list is.
+
 package dnsfuzz
 
 import (

@@ -1,3 +1,8 @@
+// address.go is one target (beevik/ntp's address and option handling against
+// net.SplitHostPort/ResolveUDPAddr and a loopback server); it is over 400
+// lines because its oracle is a model of every option the client takes, kept
+// beside the target that feeds it.
+
 package ntpfuzz
 
 import (

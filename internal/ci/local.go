@@ -1,3 +1,8 @@
+// local.go runs GitHub workflow files here (matrix expansion, steps, env,
+// the fake API); it is over 400 lines because a workflow runner is one state
+// machine over one parsed YAML model, and splitting it would spread that
+// model over files.
+
 package ci
 
 import (

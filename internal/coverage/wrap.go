@@ -1,3 +1,8 @@
+// wrap.go writes the build overlay around f.Fuzz's function; it is over 400
+// lines because the wrapper's Go source (cover, recover and guard modes) is
+// generated here as text next to the code that splices it in, and the two
+// must change together.
+
 package coverage
 
 import (

@@ -1,3 +1,6 @@
+// wire.go hand-builds the dns-wire seeds, one message per RR type and EDNS0
+// option; it is long because the list is.
+
 package main
 
 import (

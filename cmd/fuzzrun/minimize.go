@@ -82,7 +82,7 @@ func (c *minimizeCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		all, lerrs := store.List()
 		errs = lerrs
 		for _, e := range all {
-			if !e.Crash.Minimized && (e.Crash.Status == report.StatusOpen || e.Crash.Status == report.StatusFlaky) {
+			if !e.Crash.Minimized && !e.Crash.NoReproducer && (e.Crash.Status == report.StatusOpen || e.Crash.Status == report.StatusFlaky) {
 				entries = append(entries, e)
 			}
 		}

@@ -107,6 +107,12 @@ func (c *triageCmd) Run(ctx context.Context, cli *CLI, args []string) error {
 		case report.StatusOpen, report.StatusFlaky, report.StatusStale:
 			open++
 		}
+		if r.NoReproducer {
+			// Nothing to replay: go test named the failing seed without
+			// writing it, and a verdict needs a replay.
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t%s (no reproducer: fuzz the target again to find its input)\n", cr.StoreKey(), r.Previous, cr.StatusText(), cr.Title)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%s\n", cr.StoreKey(), r.Previous, cr.StatusText(), cr.Triage.Reproduced, cr.Triage.Attempts, cr.Title)
 		if r.Renamed != "" {
 			fmt.Fprintf(tw, "\t\t\t\t  was %s: the same crash, renamed by today's signatures\n", r.Renamed)

@@ -62,11 +62,22 @@ func TestRecordRelativeStackAndUnconfirmed(t *testing.T) {
 	if _, _, err := s.Record(o); !errors.Is(err, ErrUnconfirmed) {
 		t.Errorf("unconfirmed hang: %v", err)
 	}
-	// A seed that failed without Go writing it has no reproducer: storing
-	// it with an empty input would replay as passing and be called fixed.
-	o = obs("nn", "", 2)
-	o.NoInput = true
-	if _, _, err := s.Record(o); !errors.Is(err, ErrNoInput) {
-		t.Errorf("failure without an input: %v", err)
+	// A seed that failed without Go writing it is stored without a
+	// reproducer, and a later sighting with its bytes gives it one; a
+	// sighting without bytes never replaces a reproducer.
+	s = testStore(t)
+	o = obs("", indexOut105, 2)
+	o.Input, o.NoInput = nil, true
+	ne, _, err := s.Record(o)
+	if err != nil || !ne.Crash.NoReproducer {
+		t.Fatalf("failure without an input: %v", err)
+	}
+	o = obs("seed bytes", indexOut105, 3)
+	if ne, _, err = s.Record(o); err != nil || ne.Crash.NoReproducer || ne.Crash.Input.Size != len(o.Input) {
+		t.Fatalf("the input found later: %v, NoReproducer=%v", err, err == nil && ne.Crash.NoReproducer)
+	}
+	o.Input, o.NoInput = nil, true
+	if ne, _, err = s.Record(o); err != nil || ne.Crash.NoReproducer || ne.Crash.Input.Size == 0 {
+		t.Fatalf("a sighting without bytes replaced the reproducer: %v", err)
 	}
 }

@@ -35,14 +35,11 @@ type Observation struct {
 	Unconfirmed bool
 	// NoInput marks a failure Go reported without writing its input (a seed
 	// added with f.Add fails before fuzzing starts, and go test names it
-	// only "seed#N"). Record refuses it: see ErrNoInput.
+	// only "seed#N"). Record stores it with report.Crash.NoReproducer set,
+	// never as an empty reproducer (which would replay as passing and be
+	// called fixed), and never replaces a real reproducer with it.
 	NoInput bool
 }
-
-// ErrNoInput is returned by Record for an Observation without the input
-// that failed: an entry with an empty reproducer would replay as passing
-// and be called fixed.
-var ErrNoInput = errors.New("go test wrote no input for it, so there is no reproducer to store; the output says which seed failed")
 
 // ErrUnconfirmed is returned by Record for an Observation whose hang or oom
 // a replay did not confirm. Nothing is stored and no reproducer replaced;
@@ -78,9 +75,7 @@ func (s *Store) Record(obs Observation) (Entry, bool, error) {
 	if obs.Unconfirmed {
 		return Entry{}, false, fmt.Errorf("crashstore: %s: %s not stored: %w", obs.Target, obs.Kind, ErrUnconfirmed)
 	}
-	if obs.NoInput {
-		return Entry{}, false, fmt.Errorf("crashstore: %s: not stored: %w", obs.Target, ErrNoInput)
-	}
+
 	c, err := signature.Parse(obs.Output, obs.Kind)
 	if err != nil {
 		return Entry{}, false, fmt.Errorf("crashstore: %s: %w; pass the complete go test output", obs.Target, err)
@@ -151,6 +146,7 @@ func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (En
 		Package:       obs.Package,
 		Dir:           dir,
 		Module:        s.moduleOf(dir),
+		NoReproducer:  obs.NoInput,
 		Status:        report.StatusOpen,
 		FirstSeen:     obs.Seen,
 		LastSeen:      obs.Seen,
@@ -204,7 +200,8 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 	if rc.Package == "" {
 		rc.Package = obs.Package
 	}
-	if len(obs.Input) < rc.Input.Size {
+	if !obs.NoInput && (rc.NoReproducer || len(obs.Input) < rc.Input.Size) {
+		rc.NoReproducer = false
 		// Output that shows this crash for this input is the proof the
 		// smaller input reproduces; Record refuses unconfirmed hangs and
 		// ooms above, so a reproducer is never replaced by one that does

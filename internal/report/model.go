@@ -41,6 +41,11 @@ type Crash struct {
 	Package       string `json:"package"`          // its import path
 	Dir           string `json:"dir"`              // its package directory relative to the module root, slash-separated
 	Module        string `json:"module,omitempty"` // its nested module's directory relative to the module root (target.Target.Module), "" for the root module
+	// NoReproducer marks a crash go test reported without writing its input
+	// (a seed added with f.Add, named only "seed#N"): the entry has the
+	// output and the signature, but no input to replay, so triage leaves its
+	// status alone. Fuzzing the target again finds the input with its bytes.
+	NoReproducer bool `json:"no_reproducer,omitempty"`
 
 	Title      string                 `json:"title"`       // "dns: index out of range in unpackDataSVCB"
 	Kind       string                 `json:"kind"`        // signature.Kind*: panic, fatal, hang, oom, oracle, fail, terminated

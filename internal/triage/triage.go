@@ -201,6 +201,9 @@ type Result struct {
 	// Renamed is the entry's id before triage when the same crash has
 	// another id under today's signatures; Entry is under the new one.
 	Renamed string
+	// NoReproducer: the entry has no input to replay (report.Crash), so
+	// nothing was replayed and its status is unchanged.
+	NoReproducer bool
 }
 
 // Triage replays every entry in strict mode (every suppression and
@@ -233,6 +236,10 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 	t, err := tr.TargetOf(e)
 	if err != nil {
 		return err
+	}
+	if e.Crash.NoReproducer {
+		r.NoReproducer = true // a verdict needs a replay
+		return nil
 	}
 	input, err := e.Input()
 	if err != nil {

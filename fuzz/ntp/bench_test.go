@@ -15,40 +15,21 @@ import (
 //
 //	go test -run='^$' -bench='Packet|Control' -benchmem -cpuprofile=ntp.prof ./fuzz/ntp
 
-func benchCorpus(b *testing.B, format string, body func([]byte) error) {
-	seeds, err := harness.LoadCorpus(format)
-	if err != nil || len(seeds) == 0 {
-		b.Skipf("corpus/%s: %v", format, err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		runOne(body, seeds[i%len(seeds)].Data)
-	}
-}
-
-// runOne runs body and survives a stored, suppressed library panic: the
-// benchmark measures speed, the fuzz targets report findings.
-func runOne(body func([]byte) error, data []byte) {
-	defer func() { _ = recover() }()
-	_ = body(data)
-}
-
-func BenchmarkPacket(b *testing.B) { benchCorpus(b, "ntp", Packet) }
+func BenchmarkPacket(b *testing.B) { harness.BenchCorpus(b, "ntp", Packet) }
 
 func BenchmarkPacketDecodeOnly(b *testing.B) {
-	benchCorpus(b, "ntp", func(data []byte) error {
+	harness.BenchCorpus(b, "ntp", func(data []byte) error {
 		_, err := protocol.BytesToPacket(data)
 		return err
 	})
 }
 
-func BenchmarkControl(b *testing.B) { benchCorpus(b, "ntp-control", Control) }
+func BenchmarkControl(b *testing.B) { harness.BenchCorpus(b, "ntp-control", Control) }
 
 // The decode-only side of Control: the control client reading the same
 // datagrams, nothing checked.
 func BenchmarkControlDecodeOnly(b *testing.B) {
-	benchCorpus(b, "ntp-control", func(data []byte) error {
+	harness.BenchCorpus(b, "ntp-control", func(data []byte) error {
 		cl := control.NTPClient{Sequence: 1, Connection: &datagramConn{replies: splitMode6(data)}}
 		_, err := cl.Communicate(&control.NTPControlMsgHead{
 			VnMode: control.MakeVnMode(2, control.Mode),

@@ -144,14 +144,14 @@ func repliesTo(c Config, query []byte) bool {
 	if int(query[2]>>3)&0xf == dns.OpcodeNotify {
 		return false
 	}
-	var m dns.Msg
-	if m.Unpack(query) == nil && len(m.Question) == 1 && slices.Contains(c.Drops, m.Question[0].Qtype) {
-		return false
+	if len(c.Drops) == 0 {
+		return true
 	}
-	if len(c.Drops) > 0 && m.Unpack(query) != nil {
+	var m dns.Msg
+	if m.Unpack(query) != nil {
 		return false // undecodable: whether acl saw a dropped type is unknown
 	}
-	return true
+	return len(m.Question) != 1 || !slices.Contains(c.Drops, m.Question[0].Qtype)
 }
 
 func exchangeUDP(addr string, query []byte, owed bool) ([]byte, error) {

@@ -39,6 +39,13 @@ type Observation struct {
 	// never as an empty reproducer (which would replay as passing and be
 	// called fixed), and never replaces a real reproducer with it.
 	NoInput bool
+	// Replay marks a replay of an input the store already holds (triage
+	// finding a stored input fails as another signature now). A replay is
+	// not a new sighting: it creates the entry when there is none, but an
+	// existing entry's Count and LastSeen count what fuzzing and imports
+	// saw, and are left alone (otherwise every triage run of a duplicate
+	// would add one to the crash it duplicates).
+	Replay bool
 }
 
 // ErrUnconfirmed is returned by Record for an Observation whose hang or oom
@@ -185,9 +192,11 @@ func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (En
 
 func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool, error) {
 	rc := e.Crash
-	rc.Count++
-	if obs.Seen.After(rc.LastSeen) {
-		rc.LastSeen = obs.Seen
+	if !obs.Replay {
+		rc.Count++
+		if obs.Seen.After(rc.LastSeen) {
+			rc.LastSeen = obs.Seen
+		}
 	}
 	if obs.Seen.Before(rc.FirstSeen) {
 		rc.FirstSeen = obs.Seen

@@ -137,6 +137,29 @@ func TestRecordReopensFixed(t *testing.T) {
 	}
 }
 
+// A replay creates an entry when there is none but is not a sighting of an
+// existing one: Count and LastSeen count fuzzing and imports only.
+func TestRecordReplayIsNotASighting(t *testing.T) {
+	s := testStore(t)
+	replay := obs("ii-long", indexOut105, 1)
+	replay.Replay = true
+	e, isNew, err := s.Record(replay)
+	if err != nil || !isNew || e.Crash.Count != 1 {
+		t.Fatalf("replay of a new crash: new=%v count=%d err=%v", isNew, e.Crash.Count, err)
+	}
+	replay.Seen = replay.Seen.Add(time.Hour)
+	replay.Input = []byte("ii")
+	if e, _, err = s.Record(replay); err != nil || e.Crash.Count != 1 || !e.Crash.LastSeen.Equal(obs("", "", 1).Seen) {
+		t.Fatalf("replay again: count=%d last=%v err=%v", e.Crash.Count, e.Crash.LastSeen, err)
+	}
+	if in, _ := e.Input(); string(in) != "ii" {
+		t.Errorf("reproducer %q: a replay's smaller input still replaces it", in)
+	}
+	if e, _, err = s.Record(obs("ii", indexOut7, 5)); err != nil || e.Crash.Count != 2 {
+		t.Fatalf("a real sighting after the replays: count=%d err=%v", e.Crash.Count, err)
+	}
+}
+
 func TestRecordNoCrash(t *testing.T) {
 	s := testStore(t)
 	if _, _, err := s.Record(obs("x", "ok  \texample.com/toy/parse\t0.1s\n", 1)); err == nil {

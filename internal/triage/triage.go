@@ -414,7 +414,9 @@ func libraryCrash(c *report.Crash) bool {
 
 // recordOther stores a different crash a replay showed, so it is not lost.
 func (tr *Triager) recordOther(e crashstore.Entry, t target.Target, input []byte, o Outcome) (crashstore.Entry, error) {
-	rec, _, err := tr.Store.Record(crashstore.Observe(Ref(t), input, o.Output, o.Kind, "triage replay of "+e.Crash.StoreKey(), tr.now()))
+	obs := crashstore.Observe(Ref(t), input, o.Output, o.Kind, "triage replay of "+e.Crash.StoreKey(), tr.now())
+	obs.Replay = true
+	rec, _, err := tr.Store.Record(obs)
 	return rec, err
 }
 

@@ -238,6 +238,14 @@ func TestTriageDuplicateAndRegressRefusal(t *testing.T) {
 	if got := e.Crash.StatusText(); got != "duplicate of "+r.Reclassified.Crash.ID {
 		t.Errorf("StatusText = %q", got)
 	}
+	// Triaging the duplicate again replays the same input: the crash it
+	// duplicates was seen once, however often triage runs.
+	for range 2 {
+		r = tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	}
+	if r.Err != nil || r.Reclassified == nil || r.Reclassified.Crash.Count != 1 {
+		t.Fatalf("after three triage runs: err %v, reclassified %+v", r.Err, r.Reclassified)
+	}
 	rs := tr.Regress(context.Background(), []crashstore.Entry{e}, false, true)
 	if len(rs) != 1 || rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "is duplicate of "+r.Reclassified.Crash.ID) {
 		t.Fatalf("regress of a duplicate: %+v", rs)

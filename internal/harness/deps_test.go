@@ -24,6 +24,7 @@ var fuzzDeps = []string{
 	"internal/corpusfile",
 	"internal/harness",
 	"internal/modroot",
+	"internal/netns",
 	"internal/signature",
 }
 

@@ -166,7 +166,8 @@ func TestStructuredFiresOnFailedAdd(t *testing.T) {
 }
 
 // TestBuilderFailedAddLeavesCompressionTarget is the same defect as a
-// program using dnsmessage alone.
+// program using dnsmessage alone (K2, written up for Go in
+// findings/xnet-dnsmessage-builder-failed-add).
 func TestBuilderFailedAddLeavesCompressionTarget(t *testing.T) {
 	b := dnsmessage.NewBuilder(nil, dnsmessage.Header{Response: true})
 	b.EnableCompression()

@@ -19,6 +19,12 @@
 //		return err
 //	})
 //
+// Do moves one thread; code that opens sockets from goroutines it starts
+// itself (a daemon's Start) needs the whole process in the namespace:
+// Isolate, called first thing in TestMain, re-executes the test binary in a
+// private namespace, and ProcessPair then joins that namespace, as the
+// server side, to a new client namespace.
+//
 // IPv6 zones: Go's net package turns a zone name into an index (and back)
 // through one process-wide cache of interface names, filled from whichever
 // namespace the thread that asked was in. Give zones as index numbers
@@ -38,6 +44,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -174,7 +181,16 @@ const (
 // NewPair creates a Pair. The caller closes it; Shared gives every caller
 // of a process the same one instead.
 func NewPair() (*Pair, error) {
-	p := &Pair{
+	server, err := newNS("server")
+	if err != nil {
+		return nil, err
+	}
+	return newPair(server)
+}
+
+// newPair joins server to a new client namespace; on error it closes both.
+func newPair(server *NS) (*Pair, error) {
+	p := &Pair{Server: server,
 		ServerLink: serverLink, ClientLink: clientLink,
 		ServerMAC: serverMAC, ClientMAC: clientMAC,
 		ServerIPv4:      netip.MustParseAddr("10.77.0.1"),
@@ -185,9 +201,6 @@ func NewPair() (*Pair, error) {
 		ClientLinkLocal: netip.MustParseAddr("fe80::77:2"),
 	}
 	var err error
-	if p.Server, err = newNS("server"); err != nil {
-		return nil, err
-	}
 	if p.Client, err = newNS("client"); err != nil {
 		p.Server.Close()
 		return nil, err
@@ -362,4 +375,82 @@ func Require(t TB) {
 	if err := Available(); err != nil {
 		t.Skip("skipped: needs a private network namespace: " + err.Error())
 	}
+}
+
+// isolatedEnv marks a process that Isolate re-executed: its value is the
+// pid that did it. A child process inherits the variable but not the pid,
+// so it is not taken for isolated (it shares its parent's namespace).
+const isolatedEnv = "DAEMONFUZZ_NETNS_ISOLATED"
+
+// Isolated reports whether this process runs in a namespace Isolate made
+// for it.
+func Isolated() bool {
+	return os.Getenv(isolatedEnv) == strconv.Itoa(os.Getpid())
+}
+
+// Isolate moves the whole process into a private network namespace of its
+// own, for code under test that opens sockets and configures interfaces from
+// goroutines it starts itself (a daemon's Start), which Do cannot reach:
+// Do moves one thread, and the runtime starts other goroutines on threads
+// of the process's own namespace.
+//
+// It re-executes the program (/proc/self/exe, same pid, arguments,
+// environment and open descriptors) from a thread that first entered a new
+// namespace (loopback up, no DAD), so every thread of the new image is born
+// there. Call it first thing in TestMain, before m.Run: on success it does
+// not return, the program starts again and Isolate returns nil at once in
+// that run. go test -fuzz workers are children of an isolated coordinator
+// and isolate themselves again, each in its own namespace. When the process
+// cannot (see Available) it returns the reason and changes nothing; the
+// caller carries on without and says so.
+func Isolate() error {
+	if Isolated() {
+		return nil
+	}
+	if err := Available(); err != nil {
+		return err
+	}
+	env := append(os.Environ(), isolatedEnv+"="+strconv.Itoa(os.Getpid()))
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: see Do
+		if err := probeHere(); err != nil {
+			errc <- err
+			return
+		}
+		if err := configureHere(); err != nil {
+			errc <- fmt.Errorf("netns: configure the process namespace: %w", err)
+			return
+		}
+		err := unix.Exec("/proc/self/exe", os.Args, env)
+		errc <- fmt.Errorf("netns: re-execute %s in a private namespace: %w", os.Args[0], err)
+	}()
+	return <-errc
+}
+
+var (
+	processOnce sync.Once
+	processPair *Pair
+	processErr  error
+)
+
+// ProcessPair returns, for an Isolated process, a Pair whose Server is the
+// process's own namespace, where every goroutine's sockets live, and whose
+// Client is a new one. Created on first use and never closed, like Shared.
+func ProcessPair() (*Pair, error) {
+	processOnce.Do(func() {
+		if !Isolated() {
+			processErr = errors.New("netns: ProcessPair needs a process that Isolate moved into a namespace of its own (call netns.Isolate in TestMain)")
+			return
+		}
+		// Every thread of an isolated process that is not running Do is in
+		// the process's namespace, this one included.
+		h, err := vnetns.Get()
+		if err != nil {
+			processErr = fmt.Errorf("netns: open the process namespace: %w", err)
+			return
+		}
+		processPair, processErr = newPair(&NS{name: "process", h: h})
+	})
+	return processPair, processErr
 }

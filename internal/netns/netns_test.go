@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -234,5 +237,78 @@ func TestRequireSkipsExactlyWhenUnavailable(t *testing.T) {
 		t.Errorf("namespaces are available, yet Require skipped: %s", f.skipped)
 	case err != nil && !strings.Contains(f.skipped, err.Error()):
 		t.Errorf("namespaces are unavailable (%v), yet Require skipped with %q", err, f.skipped)
+	}
+}
+
+// TestIsolateHelper is run by TestIsolate in a child process.
+func TestIsolateHelper(t *testing.T) {
+	if os.Getenv("NETNS_TEST_ISOLATE") == "" {
+		t.Skip("run by TestIsolate in a child process")
+	}
+	if err := Isolate(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ProcessPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Goroutines on any thread see the process namespace's veth end.
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.ListenUDP("udp", &net.UDPAddr{IP: p.ServerIPv6.AsSlice()})
+			if err != nil {
+				errs <- err
+				return
+			}
+			c.Close()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	ns, err := os.Readlink("/proc/thread-self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("isolated=%v pid=%d ns=%s\n", Isolated(), os.Getpid(), ns)
+}
+
+func TestIsolate(t *testing.T) {
+	Require(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIsolateHelper$", "-test.v")
+	cmd.Env = append(os.Environ(), "NETNS_TEST_ISOLATE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	own, err := os.Readlink("/proc/thread-self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("isolated=true pid=%d ns=", cmd.Process.Pid)
+	i := strings.Index(string(out), want)
+	if i < 0 {
+		t.Fatalf("child output lacks %q:\n%s", want, out)
+	}
+	if ns, _, _ := strings.Cut(string(out[i+len(want):]), "\n"); ns == own || !strings.HasPrefix(ns, "net:[") {
+		t.Fatalf("child ran in namespace %q, the test's own is %q", ns, own)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestIsolateHelper") {
+		t.Fatalf("child did not pass:\n%s", out)
+	}
+}
+
+func TestProcessPairNeedsIsolation(t *testing.T) {
+	if Isolated() {
+		t.Skip("this process is isolated")
+	}
+	if _, err := ProcessPair(); err == nil || !strings.Contains(err.Error(), "Isolate") {
+		t.Fatalf("ProcessPair in a process that is not isolated: %v", err)
 	}
 }

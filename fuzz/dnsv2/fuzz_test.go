@@ -1,0 +1,12 @@
+package dnsv2fuzz
+
+import (
+	"testing"
+
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+)
+
+func FuzzV2Wire(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Wire) })
+}

@@ -55,7 +55,7 @@ func TestTzdataLeapFilesAgree(t *testing.T) {
 	if perr != nil || bad != nil {
 		t.Fatalf("leapsectz.Parse(right/UTC): %v %v", perr, bad)
 	}
-	if err := leapAgree(ls, nil, ref, nil, true); err != nil {
+	if err := leapAgree(ls, nil, ref, nil); err != nil {
 		t.Fatal(err)
 	}
 	list, err := parseLeapText(leapSeed(t, "leap-table", "/usr/share/zoneinfo/leap-seconds.list"))
@@ -124,11 +124,11 @@ func TestLeapOracles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantViolation(t, leapAgree(nil, errors.New("malformed"), ref, nil, true), "differential", "Parse")
-	wantViolation(t, leapAgree(ls, nil, tzifFile{}, errors.New("short"), true), "differential", "Parse")
-	wantViolation(t, leapAgree(ls[:1], nil, ref, nil, true), "differential", "len(LeapSecond)")
-	wantViolation(t, leapAgree([]leapsectz.LeapSecond{ls[0], {Tleap: 94694401, Nleap: 3}}, nil, ref, nil, true), "differential", "LeapSecond.Nleap")
-	wantViolation(t, leapAgree([]leapsectz.LeapSecond{ls[0], {Tleap: 94694400, Nleap: 2}}, nil, ref, nil, true), "differential", "LeapSecond.Tleap")
+	wantViolation(t, leapAgree(nil, errors.New("malformed"), ref, nil), "differential", "Parse")
+	wantViolation(t, leapAgree(ls, nil, tzifFile{}, errors.New("short")), "differential", "Parse")
+	wantViolation(t, leapAgree(ls[:1], nil, ref, nil), "differential", "len(LeapSecond)")
+	wantViolation(t, leapAgree([]leapsectz.LeapSecond{ls[0], {Tleap: 94694401, Nleap: 3}}, nil, ref, nil), "differential", "LeapSecond.Nleap")
+	wantViolation(t, leapAgree([]leapsectz.LeapSecond{ls[0], {Tleap: 94694400, Nleap: 2}}, nil, ref, nil), "differential", "LeapSecond.Tleap")
 	wantViolation(t, sameLeaps("Write('2')", ls, ls[:1]), "roundtrip", "Write('2').len")
 	wantViolation(t, sameLeaps("Write('2')", ls, []leapsectz.LeapSecond{ls[1], ls[0]}), "roundtrip", "Write('2').LeapSecond")
 	wantViolation(t, v1Truncated(nil, []leapsectz.LeapSecond{{Tleap: 1 << 32, Nleap: 1}}), "roundtrip", "Write(0).Tleap")
@@ -139,13 +139,23 @@ func TestLeapOracles(t *testing.T) {
 	})
 	wantViolation(t, err, "invariant", "Latest")
 
-	// The version 1 tolerance: strict reports, lenient accepts exactly it.
+	// A version 1 time the RFC reader reads as negative names no time (RFC
+	// 9636 section 3.2: leap times are nonnegative): leapsectz's unsigned
+	// reading of it is not compared, its correction is. Every time the RFC
+	// allows still is, in either block.
 	neg := tzifFile{Block: 0, Leaps: []tzifLeap{{Occur: -5, Corr: 1}}}
 	unsigned := []leapsectz.LeapSecond{{Tleap: uint64(uint32(0xfffffffb)), Nleap: 1}}
-	wantViolation(t, leapAgree(unsigned, nil, neg, nil, true), "differential", "LeapSecond.Tleap")
-	if err := leapAgree(unsigned, nil, neg, nil, false); err != nil {
-		t.Fatalf("the tolerated version 1 reading is reported: %v", err)
+	if err := leapAgree(unsigned, nil, neg, nil); err != nil {
+		t.Fatalf("a negative version 1 time is compared: %v", err)
 	}
-	neg.Block = '2'
-	wantViolation(t, leapAgree(unsigned, nil, neg, nil, false), "differential", "LeapSecond.Tleap")
+	wantViolation(t, leapAgree([]leapsectz.LeapSecond{{Tleap: unsigned[0].Tleap, Nleap: 2}}, nil, neg, nil), "differential", "LeapSecond.Nleap")
+	for _, block := range []byte{0, '2'} {
+		pos := tzifFile{Block: block, Leaps: []tzifLeap{{Occur: 0x7fffffff, Corr: 1}}}
+		wantViolation(t, leapAgree([]leapsectz.LeapSecond{{Tleap: 0x7ffffffe, Nleap: 1}}, nil, pos, nil), "differential", "LeapSecond.Tleap")
+	}
+	// A version 1 file holds times up to 2^31-1.
+	if !fitsV1([]leapsectz.LeapSecond{{Tleap: 0x7fffffff}}) || fitsV1([]leapsectz.LeapSecond{{Tleap: 1 << 31}}) {
+		t.Error("fitsV1: the version 1 limit is 2^31-1")
+	}
+	wantViolation(t, v1Truncated(nil, []leapsectz.LeapSecond{{Tleap: 1 << 31, Nleap: 1}}), "roundtrip", "Write(0).Tleap")
 }

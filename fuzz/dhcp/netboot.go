@@ -335,7 +335,8 @@ func checkConversationV6(m *dhcpv6.Message, url []byte, ncErr error) error {
 		return harness.Violated("differential", "ConversationToNetconf.Advertise", "ADVERTISE URL %q: netboot %v, %v", url, bc, err)
 	}
 	// Alone, as a rapid-commit REPLY (RFC 8415 18.2.1: no ADVERTISE).
-	// Known bug, kept as crashers/fuzz-dhcp.FuzzNetbootV6/b01f4acfe0a7 and
+	// Known bug, kept as crashers/fuzz-dhcp.FuzzNetbootV6/b01f4acfe0a7,
+	// written up as findings/dhcp-netboot-rapid-commit-nil-advertise and
 	// pinned by TestKnownNetbootRapidCommitPanic: without an ADVERTISE in
 	// the conversation and a URL in the REPLY, ConversationToNetconf reads
 	// the URL of the nil ADVERTISE and panics. Only that call is left out.

@@ -65,3 +65,8 @@ func FuzzClientExchange(f *testing.F) {
 	harness.Seed(f, "dns-exchange")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ClientExchange) })
 }
+
+func FuzzPrivateKey(f *testing.F) {
+	harness.Seed(f, "dns-privkey")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, PrivateKey) })
+}

@@ -1,0 +1,41 @@
+package dnsfuzz
+
+// Fixed keys made with dnssec-keygen (BIND 9.18.49, bind9-utils of Debian
+// 12) on 2026-12-02: RSA at 1024 bits so a signature costs little per
+// execution. dnsKeyPairs are zone keys of example.org. (one per DNSSEC
+// algorithm BIND makes, ED448 included, which miekg/dns cannot read);
+// sig0KeyPairs are KEY records of sig0.example.org. (dnssec-keygen -T KEY
+// -n HOST) for SIG(0). Fixed, not generated per process, so the seeds
+// signed with them verify on every run.
+
+type keyPair struct{ public, private string }
+
+var dnsKeyPairs = []keyPair{
+	{"example.org. IN DNSKEY 256 3 5 AwEAAb5WdcKezdUVQgxc4JtTuCSgVL5T/KSxuT5NnE0y4KWaRaEr/Te5 PifFE1kJ+Q5QdahkhoIO+ZTji2XLSA+wKABZggnkDYp8+siH6RRiHOMT 5sJ+x4WwYAw11Qa+XDPpmJ7yKYQb83gpsc1JBzLff88x/VuiWGbOrCGa 6CKtBhr1\n",
+		"Private-key-format: v1.3\nAlgorithm: 5 (RSASHA1)\nModulus: vlZ1wp7N1RVCDFzgm1O4JKBUvlP8pLG5Pk2cTTLgpZpFoSv9N7k+J8UTWQn5DlB1qGSGgg75lOOLZctID7AoAFmCCeQNinz6yIfpFGIc4xPmwn7HhbBgDDXVBr5cM+mYnvIphBvzeCmxzUkHMt9/zzH9W6JYZs6sIZroIq0GGvU=\nPublicExponent: AQAB\nPrivateExponent: J2n5+rItx1kekzbMX/3HHPaCdeMoZuZSiL9DhYzqjgBTONvGFLrsTwn1RrPU+gzZQGSIoff94MH5xLuCkZUVwxlOuBf1yYgrf5eRdgOhaRR/RUAtKclWEvy7oqnJrCbkYTbmSozb/IuafJs8kEv6vUh0ZNj0GgG8kTVvfwKksgU=\nPrime1: 48JJZOwbyd+wos6BB80vtls6BHKa+YoCyKVStXRgK3Jtb+an1MURh2ieuasc8HYAnYVeqlIi+BdYLCtUMRCXLw==\nPrime2: 1fBRi8pZGfgkru0Vh6IHC/i4pb+N6fp05Z6iLoN5HFNtOei9ZS7wuW5bvnDAExYVEfTcSk8i7Ivw1sIBKyInGw==\nExponent1: 4XxxU0RaQqN+acDOh93BdeWda9fWzGSxWtoqJ1FfAMSZyiZuVD0CnK+cLS9WSE5bT5hB35fP3RSni5seEDFfqw==\nExponent2: yeclboInGOUg6Z2CRiDZ+ahfyr0/F2RxUgsmEDOv5tWtLYvCwm1MbhQCrXYHL3wVon6uL8sDsK5ZOrSZGbX/pQ==\nCoefficient: YsqrXRhw71B31XVOuZYKl/hQAHBEZjwHkyEielWU665JuYMZh6lLd1svN+i26voUo0OqL3vtGuCMnnvThB8Irg==\n"},
+	{"example.org. IN DNSKEY 256 3 7 AwEAAeSeDxPmu7UqsZrffUzldpjdFk0tp+MndfWoE03hH0lMHtcIqPBL veEHh2XYZOtiYYy+TemaZRU4wdvWxDJu2TA2U4cMAabq1KxRDJRRn9po QX/iPhb0auZm9t08Sx4+o7mRkkW6mAqJLa4rbxnRoDvHGZAr/eikxzv3 ihKz73BT\n",
+		"Private-key-format: v1.3\nAlgorithm: 7 (NSEC3RSASHA1)\nModulus: 5J4PE+a7tSqxmt99TOV2mN0WTS2n4yd19agTTeEfSUwe1wio8Eu94QeHZdhk62JhjL5N6ZplFTjB29bEMm7ZMDZThwwBpurUrFEMlFGf2mhBf+I+FvRq5mb23TxLHj6juZGSRbqYCoktritvGdGgO8cZkCv96KTHO/eKErPvcFM=\nPublicExponent: AQAB\nPrivateExponent: VQL5dFsOXdXcaUzF2TxSl5FO47Agh/V6hbjURNd7vNPTe/66Y3Cm0PDtxk9rZ6QTxjRV4JILGJMcc1Uva9mQZQs7WBg3RXhiXD+opTz7JlGPEVwX/clXFiNZwNKut09HmqLFdWlSb5HwrCozhi/sc06UU9BjrjGp0QmCPbxC8kE=\nPrime1: 9lxmHl2Wx5Z3KyGJa3Ag5NL5bInRrB8522m0oBnzFpJSUrWnGGThqPwbL+Im1d2GPXuTFJ3LasNN+2vkKjIgIw==\nPrime2: 7Y/v9bx1Up79zx5mtt59D9LAaaFtKlO0gMuzsCKGa+s65AQYL52wbLklnouJlbtn6vqNVacZU2UHI+V22OVaEQ==\nExponent1: QioEnwkhko7diG7kWj9uBiaHKFhHQIPOZRgZk5oEiD5Z766rpsiJNnomzxBcv7lT8TU8BiBu3kh/rBOI3rBBow==\nExponent2: Rsz7KzW7kaAo7K2W1zF//FNHXTPrIQ5JYYlUSE5B2bAFoSdHPgm1JvIXMCVOH/32fqWlsb1XYu9dLWmZ/hJ8wQ==\nCoefficient: v5F5XZOeZu5hyDQynvdzDR7S7XJVeao9FXcEkMJTXoaMSK2hMB+IREuxBK9NXsawc9UTGWfd2w/16qwWwR6kzg==\n"},
+	{"example.org. IN DNSKEY 256 3 8 AwEAAanNq39kMREmrm1U+z8pruQ5oS00YyNQ3Ex9vx2xQBBKmrhK0L/k KxxflVJpVXbgNWFmS7GU6UF8sAweuxgTw0oMM/lXb0Hfed7DHW+QxFsW CpWdTCDyl5oDYEdb4Kyh22SPFxQrE4qYUtIt89/FM8hVyI2qzdMEopXc 0EyuHmmv\n",
+		"Private-key-format: v1.3\nAlgorithm: 8 (RSASHA256)\nModulus: qc2rf2QxESaubVT7Pymu5DmhLTRjI1DcTH2/HbFAEEqauErQv+QrHF+VUmlVduA1YWZLsZTpQXywDB67GBPDSgwz+VdvQd953sMdb5DEWxYKlZ1MIPKXmgNgR1vgrKHbZI8XFCsTiphS0i3z38UzyFXIjarN0wSildzQTK4eaa8=\nPublicExponent: AQAB\nPrivateExponent: juF7T4SVLSNpXqJFj86ZVX2QvCL60Lq3xL2C1Y9SouLD8hMyOGXcSNG9Kk1sFs1u3XhgdRsic3JiCLDLKeVnS0azvYj+SHWRMaAz9vaeSpNIqbQwHa1d88Gp3qwiooVyEAzJbp2hU+rkRqXEdifvlw7fsOJzPh0jd0M5O0hKNEE=\nPrime1: 02nxrJdB4+RUpHIuA9ugdbrPa9H1mxIykfe9jVQJJC/y7/dLbUiYAw9v6mXP/x9AogFDZX6vqyrtU8eRWShqMQ==\nPrime2: zZ02fEO4eYK7pVUcDD+sG3krQCEAiwFMviMBaxacmfmq6XU0LREtXwNoKMhgqHIHdD3VxNSUrtSfIuAEYlU53w==\nExponent1: riorRInfaESkTk0aB2eZiyN42VRAx514N7QmXhWK6lruAi5x3vfc8zh2dF2nun8emdf8k9KIGbTliw1veknHIQ==\nExponent2: kMiXSUFWcRnBkFYx/d4IDwBvmCSlATzVET4NDZ9KfpHz65iAOQvTawg3HCCdD3/cB9pS4NrgJ4vI0wHzlFp2+Q==\nCoefficient: R8nO2m3S52PfTcZQ1sxu3B7Aa8BFjZUJURzoUUTFEPfkc4Q+M1cqQdAdrQm5GQikaaBdqtX4k9/baT6BqJrlBg==\n"},
+	{"example.org. IN DNSKEY 256 3 10 AwEAAb09FNfLvCAybnh/2nKDy1VgcJLcWNO59Q9fytF5WUkdC6CmnRnM CRixoG4JeSuDkyaWf96L0UJd35cRCbJV8sBGFkG8wsvzel+dbCwjaMH0 EtOtw1HiJMR2RgxLwG6pM8RbEPeSJ7LzPy+nQKjjoywQQad2/WkrmXtB wrncqHwL\n",
+		"Private-key-format: v1.3\nAlgorithm: 10 (RSASHA512)\nModulus: vT0U18u8IDJueH/acoPLVWBwktxY07n1D1/K0XlZSR0LoKadGcwJGLGgbgl5K4OTJpZ/3ovRQl3flxEJslXywEYWQbzCy/N6X51sLCNowfQS063DUeIkxHZGDEvAbqkzxFsQ95InsvM/L6dAqOOjLBBBp3b9aSuZe0HCudyofAs=\nPublicExponent: AQAB\nPrivateExponent: DzPmBcQfU/LZPyL+WK7P2gcKZDIBjNjmoBqQ/60hCCemNHzOKDFlFa/HdK+cJWvHmZUDpsxSvmMuQEOlJMeU3cwZWXyaJMG6Ln9/tvcbWdtioT9mJFk683W2VRokfsusqWzhYdUx0VleJsy3FcfmW6ATSxFqDCrC2bC0YnL4RRk=\nPrime1: 6CZJli3m3qMwqGqPTEYvxItJft8+KIbGZMC+cdzO0kxkE2DtTtTa1+RPTbwRW05YJIaUTbPCaj75Hkz6LVSDtQ==\nPrime2: 0K4z3LFSZGQIgwYQOzwAq36P98g6daCuiaEskeXppBIP7bIlEye83nRlMbOJoInye837co6SDRt4lNhZRIRYvw==\nExponent1: ymT/COix/G7IMDze+//BC5joFa2qMoj2FMcaAokg46XoJiD+JBldRpXtMfeCJlmSbR3L1EahfCG07V7tSnIBdQ==\nExponent2: QfW+KNTXsSm5UwjYmpCFua9AfFaKu+F1KcWLG/arGhQner9jXqGh3kK2NbaFGvxfa+iYwQX1fjUfsRSNas3Waw==\nCoefficient: zflrNVc1t5HubgMLLf2kdpM+WjGjWEXXPjKpnFzfiPlOEaQhE7eq4CAJ9o3/V0tIlYIsmYllkSF0jo7HxJ6Zbg==\n"},
+	{"example.org. IN DNSKEY 256 3 13 8SaMcYWlCHlFHqhwEE+mF6//srydEpEW0BhZkHaCB5HM1K/k643zlYk5 751sKVvNrifZD1g04r2SommPZBcYuw==\n",
+		"Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: r40cS7qk430llT6av/LVTohXjNXZJ7dMCHnjFpekkDo=\n"},
+	{"example.org. IN DNSKEY 256 3 14 Fk9i/LGj+0MiCy/q89r7KEKpH4dwRZGXEOuon/8khIUzQw6aAnIjeZge pxduJcAsvIrn1BnzBefcaVuRDw3qCRAt46kdZG7fO7JdR22K7jqH/J5O tvG5jj4PchWfVaLo\n",
+		"Private-key-format: v1.3\nAlgorithm: 14 (ECDSAP384SHA384)\nPrivateKey: 2TgRS84uExgGG/1JRpDsk40B155cRkjf7ANcwf7fZ+O6Rp3RyGD33C7ziEL3eEn+\n"},
+	{"example.org. IN DNSKEY 256 3 15 H6rLA/AtrhDkI5YVFhBVlD57Tn6wlqMSlGOYbn39kAM=\n",
+		"Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nPrivateKey: I9dl5/uWLzBOTFQ+H0uag8St/Y3y7n/JAj2KKwgKMsI=\n"},
+	{"example.org. IN DNSKEY 256 3 16 2IGYiJLsv9gAHGw7k53h7cyvNHuQIFn5ZPnLP56T3MHHFZi76YSlCahr SDhHWcUIMdSfAvhsnqeA\n",
+		"Private-key-format: v1.3\nAlgorithm: 16 (ED448)\nPrivateKey: cC5Pt/FIGA6TTaYw2GgSHSislY4ASHqE7pX1gTECPpbd1v1rkRtNgnHnghCAlbG/fEzcApGOGclX\n"},
+}
+
+var sig0KeyPairs = []keyPair{
+	{"sig0.example.org. IN KEY 512 3 8 AwEAAcduqsvhGoUWI1+51ASa+NIS++KLPYwL55ShBP2cBauQDPVWbUsd CCpHZ3ZpyVQACyugSaRrSHu2v+w4y5oUQwcWgg9X/T02bcrOEw7wK70I fTsvVT4DRoXaa+mPuxEbjrpgl9fgVCC4OXv77fk+8O/UJHqQaA+i908S aqHWKZMd\n",
+		"Private-key-format: v1.3\nAlgorithm: 8 (RSASHA256)\nModulus: x26qy+EahRYjX7nUBJr40hL74os9jAvnlKEE/ZwFq5AM9VZtSx0IKkdndmnJVAALK6BJpGtIe7a/7DjLmhRDBxaCD1f9PTZtys4TDvArvQh9Oy9VPgNGhdpr6Y+7ERuOumCX1+BUILg5e/vt+T7w79QkepBoD6L3TxJqodYpkx0=\nPublicExponent: AQAB\nPrivateExponent: mKLjx90GfhuegVJpqgiuLaJn9FCbj4dA/Cls92mlkVRUBqXaSmXy7ODvl9qJQ2gxJHeuRU/zDvSk2XfypH+jd/uUHZluakXHqLaVFuWUaMUjiyONnl+4ulF0InOTalG69YYxNTm95m3EbWqkY0kM4YBs+ym2EiADBoN0daB6YOE=\nPrime1: 8kbPUquOMM6Us+h9Mv3oESy8KSt/3NuKSOLEcvU1f1cnhHOCRxyaDmf8NpwhgeyUeEaumqQAKCCenYp5DZ461Q==\nPrime2: 0rqVSBTX2JTdDOcQe4sBKXPIQKIR0xvJi6dj8PfIkTt7WzY8e6z2gQOy57RtcetXKXgkVVfM1ZpyYc2PjZ8LKQ==\nExponent1: 3cU/hfcPo1GWANDxubl9sir22eC9nBdCD9Gz7V7T54qJ2844FIvz4PgCgKKOcXVzul1I+rjgg9rIFoFoqbSLOQ==\nExponent2: ZCt/ZMlLpU92GHkKE8AK6Fp6WYbw9CokTzddwaD3fVoKFFyeuaeJceCBPbU9xUY6o6LRmqPm4a7OKoGdeJOeqQ==\nCoefficient: A4sFfMcI/UqsTHD3/UKwBGvIV6J7iKm3walIq/Ax2/w9pRh84l2a94zgoPWlj8zyCPHX7KZJJqael+rUNb6IMg==\n"},
+	{"sig0.example.org. IN KEY 512 3 13 tdpJrG03IOEH2IwxDk6s3zrv+PCGeHFygPOVUO9HAg3D+Ph1JiMXLLjM 2djtm9/VewEBzxL3ux8Cuyg4rowSDQ==\n",
+		"Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: FTqmVdEf88VGyXYTmLQcTjNHSt6eSNPBPr4g0Qyiqhs=\n"},
+	{"sig0.example.org. IN KEY 512 3 14 q8ijhPby8Wq9YU/NUhiPt9J/9Kj6TTeadX7SpKwGydMNZPqMf+Kn9GYp yZE61nvTlWd50dvAG1FrMOJu7ff9XfRqk2wj5gZVHYdzfkOMG605FLYN Z05SbkZSM2PKQNo7\n",
+		"Private-key-format: v1.3\nAlgorithm: 14 (ECDSAP384SHA384)\nPrivateKey: jXaJneSb04z+dmAQ/v7IY9DEj5M2dQLrAQ/MRWp2fLTloFKUZbKYvHIm7ZGIypPS\n"},
+	{"sig0.example.org. IN KEY 512 3 15 Nf7CVIc7hG063dNq2KGqUkpO7gyEGFAgP7+LOkBWC3o=\n",
+		"Private-key-format: v1.3\nAlgorithm: 15 (ED25519)\nPrivateKey: AdjrKJD5thWuuVQbDjCgBGULVbIJbMAzgf5ZMIOFCxg=\n"},
+}

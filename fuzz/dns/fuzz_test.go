@@ -70,3 +70,8 @@ func FuzzPrivateKey(f *testing.F) {
 	harness.Seed(f, "dns-privkey")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, PrivateKey) })
 }
+
+func FuzzSIG0(f *testing.F) {
+	harness.Seed(f, "dns-wire", sig0Seeds()...)
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, SIG0) })
+}

@@ -197,7 +197,7 @@ func sameKey(a, b crypto.PrivateKey) bool {
 			len(a.Primes) == len(b.Primes) && a.Primes[0].Cmp(b.Primes[0]) == 0 && a.Primes[1].Cmp(b.Primes[1]) == 0
 	case *ecdsa.PrivateKey:
 		b, ok := b.(*ecdsa.PrivateKey)
-		return ok && a.D.Cmp(b.D) == 0 && a.X.Cmp(b.X) == 0 && a.Y.Cmp(b.Y) == 0 && a.Curve == b.Curve
+		return ok && ecdsaD(a).Cmp(ecdsaD(b)) == 0 && a.X.Cmp(b.X) == 0 && a.Y.Cmp(b.Y) == 0 && a.Curve == b.Curve
 	case ed25519.PrivateKey:
 		b, ok := b.(ed25519.PrivateKey)
 		return ok && a.Equal(b)
@@ -205,12 +205,20 @@ func sameKey(a, b crypto.PrivateKey) bool {
 	return false
 }
 
+// ecdsaD is the raw private scalar: miekg/dns reads a key file into it
+// and writes it out from it (no validation, any value), so the oracles
+// must compare it as it is; PrivateKey.Bytes refuses invalid keys.
+func ecdsaD(k *ecdsa.PrivateKey) *big.Int {
+	//lint:ignore SA1019 the raw value is what miekg/dns reads and writes
+	return k.D
+}
+
 func describeKey(k crypto.PrivateKey) string {
 	switch k := k.(type) {
 	case *rsa.PrivateKey:
 		return fmt.Sprintf("rsa{D:%v P:%v}", k.D, k.Primes)
 	case *ecdsa.PrivateKey:
-		return fmt.Sprintf("ecdsa{D:%v}", k.D)
+		return fmt.Sprintf("ecdsa{D:%v}", ecdsaD(k))
 	case ed25519.PrivateKey:
 		return fmt.Sprintf("ed25519{%x}", []byte(k))
 	}
@@ -321,8 +329,8 @@ func checkKeyFields(k *dns.DNSKEY, f keyFile, key crypto.PrivateKey, err error) 
 			}
 		}
 	case *ecdsa.PrivateKey:
-		if differs("privatekey", key.D) {
-			return harness.Violated("keyscan", "Field.privatekey", "ReadPrivateKey read %v, the file says %v", key.D, value("privatekey"))
+		if differs("privatekey", ecdsaD(key)) {
+			return harness.Violated("keyscan", "Field.privatekey", "ReadPrivateKey read %v, the file says %v", ecdsaD(key), value("privatekey"))
 		}
 	case ed25519.PrivateKey:
 		if len(key) == ed25519.PrivateKeySize && differs("privatekey", new(big.Int).SetBytes(key.Seed())) {

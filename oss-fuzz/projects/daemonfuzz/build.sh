@@ -42,7 +42,9 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzClientExc
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDNSSEC dns_FuzzDNSSEC
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzDifferential dns_FuzzDifferential
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzNames dns_FuzzNames
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzPrivateKey dns_FuzzPrivateKey
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzRR dns_FuzzRR
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzSIG0 dns_FuzzSIG0
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzServer dns_FuzzServer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzStructured dns_FuzzStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_FuzzTSIG

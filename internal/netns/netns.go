@@ -44,7 +44,9 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -410,7 +412,9 @@ func Isolate() error {
 	if err := Available(); err != nil {
 		return err
 	}
-	env := append(os.Environ(), isolatedEnv+"="+strconv.Itoa(os.Getpid()))
+	// Replace an inherited marker: the first of two values would win.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, isolatedEnv+"=") })
+	env = append(env, isolatedEnv+"="+strconv.Itoa(os.Getpid()))
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: see Do
@@ -453,4 +457,27 @@ func ProcessPair() (*Pair, error) {
 		processPair, processErr = newPair(&NS{name: "process", h: h})
 	})
 	return processPair, processErr
+}
+
+// RouteToServer adds a route in the client namespace that sends prefix to
+// the server's end of the veth (its IPv4 or IPv6 address, by the prefix's
+// family): how a client reaches addresses a server keeps on its loopback
+// interface, as anycast service addresses are (where a router learns them
+// from the server's announcements). Adding a route that exists is an error.
+func (p *Pair) RouteToServer(prefix netip.Prefix) error {
+	gw := p.ServerIPv4
+	if prefix.Addr().Is6() {
+		gw = p.ServerIPv6
+	}
+	h, err := netlink.NewHandleAt(p.Client.h)
+	if err != nil {
+		return fmt.Errorf("netns: netlink in the client namespace: %w", err)
+	}
+	defer h.Close()
+	prefix = prefix.Masked()
+	dst := &net.IPNet{IP: prefix.Addr().AsSlice(), Mask: net.CIDRMask(prefix.Bits(), prefix.Addr().BitLen())}
+	if err := h.RouteAdd(&netlink.Route{Dst: dst, Gw: gw.AsSlice()}); err != nil {
+		return fmt.Errorf("netns: route %s via %s in the client namespace: %w", prefix, gw, err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package netns
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -281,8 +282,12 @@ func TestIsolateHelper(t *testing.T) {
 
 func TestIsolate(t *testing.T) {
 	Require(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestIsolateHelper$", "-test.v")
-	cmd.Env = append(os.Environ(), "NETNS_TEST_ISOLATE=1")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestIsolateHelper$", "-test.v")
+	// As a go test -fuzz worker of an isolated coordinator: the marker is
+	// inherited, with the parent's pid, and the child isolates itself again.
+	cmd.Env = append(os.Environ(), "NETNS_TEST_ISOLATE=1", isolatedEnv+"="+strconv.Itoa(os.Getpid()))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
@@ -310,5 +315,68 @@ func TestProcessPairNeedsIsolation(t *testing.T) {
 	}
 	if _, err := ProcessPair(); err == nil || !strings.Contains(err.Error(), "Isolate") {
 		t.Fatalf("ProcessPair in a process that is not isolated: %v", err)
+	}
+}
+
+func TestRouteToServerReachesTheServersLoopback(t *testing.T) {
+	Require(t)
+	p, err := NewPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, tc := range []struct{ vip, prefix string }{
+		{"10.77.9.1", "10.77.9.0/24"},
+		{"fd77:9::1", "fd77:9::/64"},
+	} {
+		vip := netip.MustParseAddr(tc.vip)
+		if err := p.Server.Do(func() error {
+			lo, err := netlink.LinkByName("lo")
+			if err != nil {
+				return err
+			}
+			// NODAD: without it an IPv6 address is tentative until the
+			// kernel's DAD work runs, even with DAD off, and bind fails.
+			return netlink.AddrAdd(lo, &netlink.Addr{
+				IPNet: &net.IPNet{IP: vip.AsSlice(), Mask: net.CIDRMask(vip.BitLen(), vip.BitLen())},
+				Flags: unix.IFA_F_NODAD,
+			})
+		}); err != nil {
+			t.Fatalf("add %s to the server's loopback: %v", vip, err)
+		}
+		srv := echo(t, p, &net.UDPAddr{IP: vip.AsSlice()})
+		var c *net.UDPConn
+		dial := func() error {
+			return p.Client.Do(func() (err error) {
+				c, err = net.DialUDP("udp", nil, &net.UDPAddr{IP: vip.AsSlice(), Port: srv.LocalAddr().(*net.UDPAddr).Port})
+				return err
+			})
+		}
+		if err := dial(); err == nil {
+			c.Close()
+			t.Fatalf("the client reaches %s before any route to it", vip)
+		}
+		if err := p.RouteToServer(netip.MustParsePrefix(tc.prefix)); err != nil {
+			t.Fatal(err)
+		}
+		if err := dial(); err != nil {
+			t.Fatalf("dial %s after RouteToServer: %v", vip, err)
+		}
+		defer c.Close()
+		buf := make([]byte, 100)
+		for try := 0; ; try++ {
+			c.Write([]byte("hello"))
+			c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			n, err := c.Read(buf)
+			if err == nil {
+				if want := p.ClientIPv4.String(); vip.Is4() && string(buf[:n]) != want {
+					t.Fatalf("server saw %s, want %s", buf[:n], want)
+				}
+				break
+			}
+			if try == 5 {
+				t.Fatalf("no answer from %s: %v", vip, err)
+			}
+		}
 	}
 }

@@ -71,4 +71,5 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzPacket nt
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzQueryAddress ntp_FuzzQueryAddress
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzResponder ntp_FuzzResponder
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzSHM ntp_FuzzSHM
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntpns FuzzResponderNS ntpns_FuzzResponderNS
 

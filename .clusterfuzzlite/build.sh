@@ -48,6 +48,7 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzSIG0 dns_
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzServer dns_FuzzServer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzStructured dns_FuzzStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_FuzzTSIG
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTransfer dns_FuzzTransfer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTruncate dns_FuzzTruncate
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzWire dns_FuzzWire
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzZone dns_FuzzZone

@@ -75,3 +75,8 @@ func FuzzSIG0(f *testing.F) {
 	harness.Seed(f, "dns-wire", sig0Seeds()...)
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, SIG0) })
 }
+
+func FuzzTransfer(f *testing.F) {
+	harness.Seed(f, "dns-xfr")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Transfer) })
+}

@@ -361,10 +361,13 @@ func explainFour(data []byte, ref, other *wireView) string {
 	return ""
 }
 
-// knownV2 are reported miekg/dns v2 defects (see README-diff-with-v1.md
-// for what v2 changes on purpose: none of these is among them), each
-// shown by a program using v2 alone. They are tolerated so fuzzing goes
-// on past them, unless harness.Strict (triage's replays) is set.
+// knownV2 are miekg/dns v2 defects (see README-diff-with-v1.md for what v2
+// changes on purpose: none of these is among them), each shown by a
+// program using v2 alone and written up with a patch in findings/
+// (V2K1 miekg-dns-v2-opt-before-tsig, V2K2 miekg-dns-v2-unknown-edns0-option,
+// V2K3 miekg-dns-v2-unknown-type, V2K4 miekg-dns-v2-svcb-key-order). They
+// are tolerated so fuzzing goes on past them, unless harness.Strict
+// (triage's replays) is set.
 //
 //   - V2K1: Msg.Unpack lifts OPT records out of the additional section by
 //     overwriting the section's last record with the OPT instead of
@@ -525,11 +528,14 @@ var gopacketTypes = map[uint16]bool{
 
 // gopacket's layers.DNS against v1:
 //
-//   - GK1 (a gopacket defect, reported as a panic, never tolerated):
-//     DNSQuestion.decode and the rdata decoders of A and AAAA slice the
-//     message without checking its length, so a question or an address
-//     cut off by the end of the message panics (or, with spare capacity
-//     behind the slice, reads bytes that are not part of the message).
+//   - GK1 (a gopacket defect, reported as a panic, never tolerated;
+//     findings/gopacket-dns-cut-fixed-fields, fixed on google/gopacket's
+//     unreleased master and in the gopacket/gopacket fork):
+//     DNSQuestion.decode and DNSResourceRecord.decode read the fixed
+//     fields after a name (TYPE, CLASS, TTL, RDLENGTH) without checking
+//     the message's length, so a question or a record cut off after its
+//     name panics (or, with spare capacity behind the slice, reads bytes
+//     that are not part of the message).
 //   - G1: v1 decodes (and validates) the rdata of ~90 types that
 //     layers.DNS keeps as bytes (as D1 for dnsmessage).
 //   - G2 (D4): layers.DNS decodes fixed-layout rdata without bounding it

@@ -102,7 +102,10 @@ func removeEmptyDirs(root string) {
 	}
 }
 
-var failPkg = regexp.MustCompile(`(?m)^(?:FAIL|ok|---)\s+(\S+)\s`)
+// failPkg finds go test's package result lines ("FAIL\t<pkg>\t0.1s").
+// The separator is [ \t], not \s: a failing run's log has a bare "FAIL"
+// line right before its package line, which \s+ would swallow.
+var failPkg = regexp.MustCompile(`(?m)^(?:FAIL|ok|---)[ \t]+(\S+)\s`)
 
 func (tr *Triager) ingestOne(ctx context.Context, root, path string) (crashstore.Entry, bool, error) {
 	input, err := ReadInput(path)

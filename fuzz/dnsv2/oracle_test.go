@@ -129,7 +129,7 @@ func TestWireRecordOracles(t *testing.T) {
 }
 
 // twoQuestions is www.example.org/A and /AAAA with one A answer: Pack
-// writes QDCOUNT 2 and the first question only (knownBugs QDCOUNT).
+// writes QDCOUNT 2 and the first question only (knownBugs, fuzz-dnsv2.FuzzV2Wire/e377099d5d44).
 var twoQuestions = []byte("\x12\x34\x81\x00\x00\x02\x00\x01\x00\x00\x00\x00" +
 	"\x03www\x07example\x03org\x00\x00\x01\x00\x01" +
 	"\xc0\x0c\x00\x1c\x00\x01" +
@@ -137,7 +137,7 @@ var twoQuestions = []byte("\x12\x34\x81\x00\x00\x02\x00\x01\x00\x00\x00\x00" +
 
 // edeText is a SERVFAIL with an EDE option of code 18 (Prohibited) and
 // EXTRA-TEXT "abc": Pack drops the text and overwrites the option's
-// ExtraText (knownBugs EDE).
+// ExtraText (knownBugs, fuzz-dnsv2.FuzzV2Wire/9c758335021b).
 var edeText = []byte("\x12\x34\x81\x02\x00\x01\x00\x00\x00\x00\x00\x01" +
 	"\x03www\x07example\x03org\x00\x00\x01\x00\x01" +
 	"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x09\x00\x0f\x00\x05\x00\x12abc")

@@ -56,6 +56,7 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDN
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageParser dnsmessage_FuzzDNSMessageParser
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageStructured dnsmessage_FuzzDNSMessageStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Wire dnsv2_FuzzV2Wire
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Zone dnsv2_FuzzV2Zone
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzChrony ntp_FuzzChrony
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzClient ntp_FuzzClient
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzControl ntp_FuzzControl

@@ -23,3 +23,5 @@ func BenchmarkV2WireDecodeOnly(b *testing.B) {
 		return m.Unpack()
 	})
 }
+
+func BenchmarkV2Zone(b *testing.B) { harness.BenchCorpus(b, "dns-zone", Zone) }

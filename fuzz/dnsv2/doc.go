@@ -10,9 +10,10 @@
 // (corpus/<format>/) and calls:
 //
 //	Wire        Msg.Unpack -> every accessor -> Pack -> Unpack, Pack fixpoint, Len bound, Clone/Equal/Compare (dns-wire)
+//	Zone        ZoneParser ($GENERATE, $INCLUDE from an in-memory FS): String -> New -> String, fields, wire round trip (dns-zone)
 //
 // Where v2's Msg cannot hold what the wire said, the normal form that
-// erases the difference lists it with its reason (normalMsg,
-// unrepresentable); v2 defects the oracles tolerate are in known.go, each
+// erases the difference lists it with its reason (normalMsg, normalRR,
+// unrepresentable, stripEmptyRdata, escapedName); v2 defects the oracles tolerate are in known.go, each
 // reported under harness.Strict like any other finding.
 package dnsv2fuzz

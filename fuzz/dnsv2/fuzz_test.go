@@ -10,3 +10,8 @@ func FuzzV2Wire(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Wire) })
 }
+
+func FuzzV2Zone(f *testing.F) {
+	harness.Seed(f, "dns-zone")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Zone) })
+}

@@ -3,6 +3,7 @@ package dnsv2fuzz
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	"codeberg.org/miekg/dns"
 )
@@ -95,4 +96,97 @@ func emptyRdata(rr dns.RR) bool {
 	}
 	*zero.Header() = *rr.Header()
 	return reflect.DeepEqual(zero, rr)
+}
+
+// normalRR is a copy of rr with the hex fields (struct tag dns:"hex" or
+// dns:"size-hex:...") in lower case: the parser keeps the case of the
+// text, Unpack and String write lower case, and hex is case-insensitive
+// (RFC 4648 8, RFC 4034 5.3 and every RFC that uses it in presentation).
+func normalRR(rr dns.RR) dns.RR {
+	c := rr.Clone()
+	lowerHex(reflect.ValueOf(c))
+	return c
+}
+
+func lowerHex(v reflect.Value) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		f, sf := v.Field(i), t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		if f.Kind() == reflect.Struct {
+			lowerHex(f.Addr())
+			continue
+		}
+		if f.Kind() == reflect.String && (strings.Contains(sf.Tag.Get("dns"), "hex") || strings.Contains(sf.Tag.Get("dns"), "base32")) && f.CanSet() {
+			f.SetString(strings.ToLower(f.String()))
+		}
+	}
+}
+
+// escapedName reports whether a domain name of rr (its owner or a
+// dns:"domain-name" rdata field) holds a byte that presentation format
+// must escape (RFC 1035 5.1: blanks, quotes, parentheses, semicolons,
+// backslashes, non-printable bytes) or an '@'. v2 documents "Escapes in
+// domain names is not supported" (README-diff-with-v1.md): String prints
+// such a name raw, so its text cannot parse back to it.
+func escapedName(rr dns.RR) bool {
+	if needsEscape(rr.Header().Name) {
+		return true
+	}
+	found := false
+	walkStrings(reflect.ValueOf(rr), func(tag, v string) {
+		found = found || strings.Contains(tag, "domain-name") && needsEscape(v)
+	})
+	return found
+}
+
+func needsEscape(name string) bool {
+	return strings.ContainsFunc(name, func(c rune) bool {
+		return c <= ' ' || c > '~' || strings.ContainsRune(`"();\@$`, c)
+	})
+}
+
+// walkStrings calls f with the dns struct tag and value of every exported
+// string field of v's struct, and of each string of a []string field
+// (following pointers, interfaces and embedded structs).
+func walkStrings(v reflect.Value, f func(tag, v string)) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		fv, sf := v.Field(i), t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		switch fv.Kind() {
+		case reflect.Struct:
+			walkStrings(fv, f)
+		case reflect.String:
+			f(sf.Tag.Get("dns"), fv.String())
+		case reflect.Slice:
+			if fv.Type().Elem().Kind() == reflect.String {
+				for j := range fv.Len() {
+					f(sf.Tag.Get("dns"), fv.Index(j).String())
+				}
+			}
+		}
+	}
 }

@@ -80,3 +80,8 @@ func FuzzTransfer(f *testing.F) {
 	harness.Seed(f, "dns-xfr")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Transfer) })
 }
+
+func FuzzServerTCP(f *testing.F) {
+	harness.Seed(f, "dns-tcp")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ServerTCP) })
+}

@@ -45,8 +45,9 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzNames dns
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzPrivateKey dns_FuzzPrivateKey
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzRR dns_FuzzRR
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzSIG0 dns_FuzzSIG0
-compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzServerTCP dns_FuzzServerTCP
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzServer dns_FuzzServer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzStructured dns_FuzzStructured
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTCPPipeline dns_FuzzTCPPipeline
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_FuzzTSIG
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTransfer dns_FuzzTransfer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTruncate dns_FuzzTruncate
@@ -75,6 +76,3 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzResponder
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzSHM ntp_FuzzSHM
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntpns FuzzResponderNS ntpns_FuzzResponderNS
 
-# Not built: compile_native_go_fuzzer cannot build these until fixed
-# ('fuzzrun oss-fuzz -check' says the same):
-# dns_FuzzServer: compile_native_go_fuzzer needs exactly one line with "func FuzzServer" and "testing.F", found 2 in fuzz_test.go: rename the target whose name begins with FuzzServer

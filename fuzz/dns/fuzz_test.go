@@ -81,7 +81,7 @@ func FuzzTransfer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Transfer) })
 }
 
-func FuzzServerTCP(f *testing.F) {
+func FuzzTCPPipeline(f *testing.F) {
 	harness.Seed(f, "dns-tcp")
-	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ServerTCP) })
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, TCPPipeline) })
 }

@@ -1,5 +1,5 @@
 // Command dnstcp writes corpus/dns-tcp/: TCP streams for fuzz/dns's
-// FuzzServerTCP, several length-prefixed messages pipelined in one
+// FuzzTCPPipeline, several length-prefixed messages pipelined in one
 // connection (RFC 7766 6.2.1): hand-made queries a resolver sends to an
 // authoritative server (names in and out of the zone, ANY, a large RRset,
 // EDNS0 with a cookie, a TSIG-signed query, NOTIFY, UPDATE), frames the
@@ -22,7 +22,7 @@ import (
 )
 
 // tsigSecret is fuzz/dns's key "xfr-key." (structured.go), which the
-// FuzzServerTCP server holds.
+// FuzzTCPPipeline server holds.
 const tsigSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYnk="
 
 func query(name string, t uint16) *dns.Msg {

@@ -15,13 +15,13 @@ func frameOf(m *dns.Msg) []byte {
 	return append(binary.BigEndian.AppendUint16(nil, uint16(len(b))), b...)
 }
 
-func TestServerTCPPipelined(t *testing.T) {
+func TestTCPPipeline(t *testing.T) {
 	var in []byte
 	for _, name := range []string{"www.example.org.", "1.2.0.192.in-addr.arpa.", "example.com.", "removed.example."} {
 		in = append(in, frameOf(new(dns.Msg).SetQuestion(name, dns.TypeA))...)
 	}
 	in = append(in, 0, 3, 1, 2, 3) // a frame shorter than a header: no reply
-	if err := ServerTCP(in); err != nil {
+	if err := TCPPipeline(in); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := startTCPServer()

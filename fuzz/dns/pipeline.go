@@ -16,7 +16,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
-// ServerTCP pipelines the input's queries down one TCP connection to a
+// TCPPipeline pipelines the input's queries down one TCP connection to a
 // real dns.Server on loopback (RFC 7766 6.2.1: a client may send several
 // queries without waiting), through the server's TCP read loop,
 // DecorateReader, MsgAcceptFunc, TSIG check and a dns.ServeMux routing
@@ -35,7 +35,7 @@ import (
 //     answers nothing;
 //   - at "Reply.Len" (UDP): the reply fits the client's buffer;
 //   - at "DecorateReader": every frame went through the decorated reader.
-func ServerTCP(data []byte) error {
+func TCPPipeline(data []byte) error {
 	srv, err := startTCPServer()
 	if err != nil {
 		return err

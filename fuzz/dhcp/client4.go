@@ -51,7 +51,7 @@ var theClient4 = sync.OnceValue(func() *client4 {
 })
 
 // Client4 runs the real nclient4 client through Request (DISCOVER/OFFER,
-// REQUEST/ACK), Renew and Release against a rogue server whose replies are
+// REQUEST/ACK), Renew, Inform and Release against a rogue server whose replies are
 // the records of data (see EncodeRecords), one per client message. Like an
 // attacker on the segment, the server copies the client's xid and MAC into
 // each reply. The target predicts from the wire alone whether the client
@@ -68,13 +68,26 @@ func Client4(data []byte) error {
 	c := theClient4()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r := &rogue4{c: c, records: splitRecords(data)}
+	r := &rogue4{writes: c.writes, deliver: c.deliver, records: splitRecords(data)}
 	defer r.drain()
+	return r.converse(c.client, func(*nclient4.Lease) error { return nil })
+}
 
+// deliver hands pkt to the client's receive loop and returns once the loop
+// has finished with it.
+func (c *client4) deliver(pkt []byte) error {
+	c.conn.in <- datagram{data: pkt, addr: &net.UDPAddr{IP: serverIP4, Port: nclient4.ServerPort}}
+	<-c.conn.consumed
+	return nil
+}
+
+// converse runs Request, Renew, Inform and Release on cl against r;
+// released checks the RELEASE the client wrote for lease.
+func (r *rogue4) converse(cl *nclient4.Client, released func(lease *nclient4.Lease) error) error {
 	var lease *nclient4.Lease
 	err := r.step("Request", func(ctx context.Context) error {
 		var err error
-		lease, err = c.client.Request(ctx)
+		lease, err = cl.Request(ctx)
 		return err
 	})
 	if err != nil || lease == nil {
@@ -85,7 +98,7 @@ func Client4(data []byte) error {
 	_, _ = netboot.ConversationToNetconfv4([]*dhcpv4.DHCPv4{lease.Offer, lease.ACK})
 	r.lease = lease
 	if err := r.step("Renew", func(ctx context.Context) error {
-		l, err := c.client.Renew(ctx, lease)
+		l, err := cl.Renew(ctx, lease)
 		if l != nil {
 			lease = l
 		}
@@ -93,15 +106,27 @@ func Client4(data []byte) error {
 	}); err != nil {
 		return err
 	}
-	if err := c.client.Release(lease); err != nil {
-		return harness.Violated("invariant", "Client4.Release", "writing a RELEASE to an in-memory conn failed: %v", err)
+	if err := r.step("Inform", func(ctx context.Context) error {
+		ack, err := cl.Inform(ctx, lease.ACK.YourIPAddr)
+		if ack != nil {
+			touchV4(ack)
+		}
+		return err
+	}); err != nil {
+		return err
 	}
-	return nil
+	if err := cl.Release(lease); err != nil {
+		return harness.Violated("invariant", "Client4.Release", "writing a RELEASE failed: %v", err)
+	}
+	return released(lease)
 }
 
 // rogue4 plays the server side of one Client4 input.
 type rogue4 struct {
-	c       *client4
+	// writes yields what the client sends; deliver hands the client a
+	// reply and returns once its receive loop has finished with it.
+	writes  <-chan datagram
+	deliver func(pkt []byte) error
 	records [][]byte
 	offer   *dhcpv4.DHCPv4 // the OFFER the client must have accepted
 	lease   *nclient4.Lease
@@ -122,7 +147,7 @@ func (r *rogue4) step(name string, call func(context.Context) error) error {
 		select {
 		case err := <-done:
 			return r.judge(name, err)
-		case w := <-r.c.writes:
+		case w := <-r.writes:
 			ok, err := r.answer(name, w)
 			if err != nil {
 				cancel()
@@ -159,8 +184,9 @@ func (r *rogue4) answer(name string, w datagram) (bool, error) {
 	if len(pkt) >= 34 {
 		copy(pkt[28:34], clientMAC4)
 	}
-	r.c.conn.in <- datagram{data: pkt, addr: &net.UDPAddr{IP: serverIP4, Port: nclient4.ServerPort}}
-	<-r.c.conn.consumed
+	if err := r.deliver(pkt); err != nil {
+		return false, err
+	}
 	r.final = r.predict(sent, pkt)
 	if r.final != nil && sent.MessageType() == dhcpv4.MessageTypeDiscover {
 		r.offer = r.final
@@ -209,6 +235,8 @@ func (r *rogue4) predict(sent *dhcpv4.DHCPv4, pkt []byte) *dhcpv4.DHCPv4 {
 		}
 		match = nclient4.IsAll(nclient4.IsCorrectServer(r.offer.ServerIdentifier()),
 			nclient4.IsMessageType(dhcpv4.MessageTypeAck, dhcpv4.MessageTypeNak))
+	case dhcpv4.MessageTypeInform:
+		match = nclient4.IsMessageType(dhcpv4.MessageTypeAck)
 	default:
 		return nil
 	}
@@ -244,7 +272,7 @@ func (r *rogue4) judge(name string, err error) error {
 func (r *rogue4) drain() {
 	for {
 		select {
-		case <-r.c.writes:
+		case <-r.writes:
 		default:
 			return
 		}

@@ -53,8 +53,21 @@ func Client6(data []byte) error {
 	c := theClient6()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r := &rogue6{c: c, records: splitRecords(data)}
+	r := &rogue6{writes: c.writes, deliver: c.deliver, records: splitRecords(data)}
 	defer r.drain()
+	return r.converse(c.client)
+}
+
+// deliver hands pkt to the client's receive loop and returns once the loop
+// has finished with it.
+func (c *client6) deliver(pkt []byte) error {
+	c.conn.in <- datagram{data: pkt, addr: &net.UDPAddr{IP: net.ParseIP("fe80::1"), Port: dhcpv6.DefaultServerPort}}
+	<-c.conn.consumed
+	return nil
+}
+
+// converse runs RapidSolicit on cl against r and judges the result.
+func (r *rogue6) converse(cl *nclient6.Client) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
@@ -64,7 +77,7 @@ func Client6(data []byte) error {
 	)
 	go func() {
 		defer close(done)
-		reply, err = c.client.RapidSolicit(ctx)
+		reply, err = cl.RapidSolicit(ctx)
 	}()
 	for {
 		select {
@@ -74,7 +87,7 @@ func Client6(data []byte) error {
 				_, _ = netboot.GetNetConfFromPacketv6(reply)
 			}
 			return r.judge(reply, err)
-		case w := <-c.writes:
+		case w := <-r.writes:
 			ok, verr := r.answer(w)
 			if verr != nil {
 				cancel()
@@ -90,7 +103,10 @@ func Client6(data []byte) error {
 
 // rogue6 plays the server side of one Client6 input.
 type rogue6 struct {
-	c        *client6
+	// writes yields what the client sends; deliver hands the client a
+	// reply and returns once its receive loop has finished with it.
+	writes   <-chan datagram
+	deliver  func(pkt []byte) error
 	records  [][]byte
 	solicit  *dhcpv6.Message // what the client sent first
 	advert   *dhcpv6.Message // the ADVERTISE the client must have taken
@@ -115,8 +131,9 @@ func (r *rogue6) answer(w datagram) (bool, error) {
 	if len(pkt) >= 4 {
 		copy(pkt[1:4], sent.TransactionID[:])
 	}
-	r.c.conn.in <- datagram{data: pkt, addr: &net.UDPAddr{IP: net.ParseIP("fe80::1"), Port: dhcpv6.DefaultServerPort}}
-	<-r.c.conn.consumed
+	if err := r.deliver(pkt); err != nil {
+		return false, err
+	}
 	r.final, r.finalFor = r.predict(sent, pkt), sent.Type()
 	if r.final != nil && r.final.Type() == dhcpv6.MessageTypeAdvertise && sent.Type() == dhcpv6.MessageTypeSolicit {
 		r.advert = r.final
@@ -185,7 +202,7 @@ func (r *rogue6) judge(reply *dhcpv6.Message, err error) error {
 func (r *rogue6) drain() {
 	for {
 		select {
-		case <-r.c.writes:
+		case <-r.writes:
 		default:
 			return
 		}

@@ -42,6 +42,9 @@ func client4Seeds() ([]seed, error) {
 		{dhcpfuzz.EncodeRecords(reply(dhcpv4.MessageTypeOffer, pxe...), reply(dhcpv4.MessageTypeAck, pxe...), ack), "netboot OFFER and ACK"},
 		{dhcpfuzz.EncodeRecords(offer, reply(dhcpv4.MessageTypeAck, other...)), "ACK from a different server identifier than the OFFER"},
 		{dhcpfuzz.EncodeRecords(ack), "ACK instead of OFFER"},
+		{dhcpfuzz.EncodeRecords(nil, offer, ack, nil, ack), "silent at the DISCOVER and the RENEW: OFFER, ACK and ACK to the retransmissions"},
+		{dhcpfuzz.EncodeRecords(offer, nil, nak), "silent at the REQUEST, NAK to its retransmission"},
+		{dhcpfuzz.EncodeRecords(nil), "a server that never answers"},
 	}, nil
 }
 
@@ -114,5 +117,7 @@ func client6Seeds() ([]seed, error) {
 		{dhcpfuzz.EncodeRecords(adv.ToBytes(), reply.ToBytes()), "ADVERTISE with IA_NA and IA_PD, then REPLY to the REQUEST"},
 		{dhcpfuzz.EncodeRecords(bare.ToBytes()), "ADVERTISE without IA_NA (the client cannot build a REQUEST)"},
 		{dhcpfuzz.EncodeRecords(nb.ToBytes()), "netboot REPLY with boot file URL and search list"},
+		{dhcpfuzz.EncodeRecords(nil, adv.ToBytes(), nil, reply.ToBytes()), "silent at the SOLICIT and the REQUEST: ADVERTISE and REPLY to the retransmissions"},
+		{dhcpfuzz.EncodeRecords(adv.ToBytes(), reply.ToBytes(), nil), "ADVERTISE and REPLY with timers running"},
 	}, nil
 }

@@ -222,6 +222,8 @@ type timers4 struct {
 	mu    sync.Mutex
 	pair  *nsPair
 	rogue *rawRogue4
+	fence *packet.Conn // the client side's own socket for fence frames
+	seq   uint64
 }
 
 var theTimers4 = sync.OnceValues(func() (*timers4, error) {
@@ -229,12 +231,48 @@ var theTimers4 = sync.OnceValues(func() (*timers4, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newRawRogue4(p)
-	if err != nil {
+	t := &timers4{pair: p}
+	if t.rogue, err = newRawRogue4(p); err != nil {
 		return nil, err
 	}
-	return &timers4{pair: p, rogue: r}, nil
+	err = inNS(p.cli, func() error {
+		ifc, err := net.InterfaceByName(cliIf)
+		if err != nil {
+			return err
+		}
+		t.fence, err = packet.Listen(ifc, packet.Datagram, unix.ETH_P_IP, nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dhcpfuzz: the fence socket: %w", err)
+	}
+	return t, nil
 })
+
+// quiesce returns what the client sent that the rogue has not read yet:
+// it sends a fence frame behind the client's last one on the same link
+// and reads up to it (a veth delivers in order), so that nothing a closed
+// client sent can reach the next input's rogue.
+func (t *timers4) quiesce() ([]datagram, error) {
+	t.seq++
+	marker := fmt.Appendf(nil, "daemonfuzz fence %d", t.seq)
+	frame := ipv4UDP(net.IPv4zero, net.IPv4bcast, 9, dhcpv4.ServerPort, marker)
+	if _, err := t.fence.WriteTo(frame, &packet.Addr{HardwareAddr: broadcastMAC}); err != nil {
+		return nil, fmt.Errorf("dhcpfuzz: sending a fence frame: %w", err)
+	}
+	var late []datagram
+	for {
+		select {
+		case w := <-t.rogue.writes:
+			if bytes.Equal(w.data, marker) {
+				return late, nil
+			}
+			late = append(late, w)
+		case <-time.After(nsGuard):
+			return nil, fmt.Errorf("dhcpfuzz: the fence frame did not come through in %v", nsGuard)
+		}
+	}
+}
 
 // client4Timers runs one input with retransmission timers (see Client4NS).
 func client4Timers(records [][]byte) error {
@@ -255,24 +293,43 @@ func client4Timers(records [][]byte) error {
 	if err != nil {
 		return fmt.Errorf("dhcpfuzz: nclient4.New(%q): %w", cliIf, err)
 	}
-	defer func() { _ = cl.Close() }()
+	released, verr := t.converse(cl, server, records)
+	_ = cl.Close()
+	late, err := t.quiesce()
+	if err != nil || verr != nil {
+		return errors.Join(verr, err)
+	}
+	if released == nil {
+		return nil
+	}
+	for _, w := range late {
+		if m, err := dhcpv4.FromBytes(w.data); err == nil && m.MessageType() == dhcpv4.MessageTypeRelease {
+			return checkRelease4(released, w)
+		}
+	}
+	return harness.Violated("invariant", "Client4NS.Release", "no RELEASE on the link")
+}
+
+// converse runs Request, Renew and Release with timers and returns the
+// lease it released, if it got that far.
+func (t *timers4) converse(cl *nclient4.Client, server *net.UDPAddr, records [][]byte) (*nclient4.Lease, error) {
 	if got := cl.InterfaceAddr(); !bytes.Equal(got, clientMAC4) {
-		return harness.Violated("invariant", "Client4NS.InterfaceAddr", "%v, the interface's MAC is %v", got, clientMAC4)
+		return nil, harness.Violated("invariant", "Client4NS.InterfaceAddr", "%v, the interface's MAC is %v", got, clientMAC4)
 	}
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
-		return harness.Violated("invariant", "Client4NS.RemoteAddr", "%v, configured %v", got, server)
+		return nil, harness.Violated("invariant", "Client4NS.RemoteAddr", "%v, configured %v", got, server)
 	}
 	a := &answerer4{rogue: t.rogue, records: records}
 	var lease *nclient4.Lease
-	err = a.run("Request", func(ctx context.Context) (err error) {
+	err := a.run("Request", func(ctx context.Context) (err error) {
 		lease, err = cl.Request(ctx)
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := a.judge("Request", lease, nil); err != nil || lease == nil {
-		return err
+		return nil, err
 	}
 	offer := lease.Offer
 	err = a.run("Renew", func(ctx context.Context) (err error) {
@@ -283,15 +340,15 @@ func client4Timers(records [][]byte) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := a.judge("Renew", lease, offer); err != nil {
-		return err
+		return nil, err
 	}
 	if err := cl.Release(lease); err != nil {
-		return harness.Violated("invariant", "Client4NS.Release", "writing a RELEASE failed: %v", err)
+		return nil, harness.Violated("invariant", "Client4NS.Release", "writing a RELEASE failed: %v", err)
 	}
-	return nil
+	return lease, nil
 }
 
 // answerer4 answers every client message of a step with the next record

@@ -225,6 +225,8 @@ type timers6 struct {
 	mu    sync.Mutex
 	pair  *nsPair
 	rogue *udpRogue6
+	fence net.PacketConn // the client side's own socket for fence datagrams
+	seq   uint64
 }
 
 var theTimers6 = sync.OnceValues(func() (*timers6, error) {
@@ -232,12 +234,43 @@ var theTimers6 = sync.OnceValues(func() (*timers6, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newUDPRogue6(p)
-	if err != nil {
+	t := &timers6{pair: p}
+	if t.rogue, err = newUDPRogue6(p); err != nil {
 		return nil, err
 	}
-	return &timers6{pair: p, rogue: r}, nil
+	err = inNS(p.cli, func() error {
+		var err error
+		t.fence, err = net.ListenUDP("udp6", &net.UDPAddr{IP: cliLL6, Zone: cliIf})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dhcpfuzz: the fence socket: %w", err)
+	}
+	return t, nil
 })
+
+// quiesce sends a fence datagram behind the client's last message on the
+// same link and reads up to it (a veth delivers in order), so that nothing
+// a finished step sent reaches the next step's rogue.
+func (t *timers6) quiesce() error {
+	t.seq++
+	marker := fmt.Appendf(nil, "daemonfuzz fence %d", t.seq)
+	to := &net.UDPAddr{IP: dhcpv6.AllDHCPRelayAgentsAndServers, Port: dhcpv6.DefaultServerPort, Zone: cliIf}
+	if _, err := t.fence.WriteTo(marker, to); err != nil {
+		return fmt.Errorf("dhcpfuzz: sending a fence datagram: %w", err)
+	}
+	for {
+		select {
+		case w := <-t.rogue.writes:
+			<-t.rogue.dst
+			if bytes.Equal(w.data, marker) {
+				return nil
+			}
+		case <-time.After(nsGuard):
+			return fmt.Errorf("dhcpfuzz: the fence datagram did not come through in %v", nsGuard)
+		}
+	}
+}
 
 // client6Timers runs one input with retransmission timers (see Client6NS).
 func client6Timers(records [][]byte) error {
@@ -264,7 +297,7 @@ func client6Timers(records [][]byte) error {
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
 		return harness.Violated("invariant", "Client6NS.RemoteAddr", "%v, configured %v", got, server)
 	}
-	a := &answerer6{rogue: t.rogue, records: records}
+	a := &answerer6{rogue: t.rogue, records: records, quiesce: t.quiesce}
 	var adv *dhcpv6.Message
 	if err := a.run("Solicit", func(ctx context.Context) (err error) {
 		adv, err = cl.Solicit(ctx)
@@ -295,6 +328,7 @@ func client6Timers(records [][]byte) error {
 // and remembers what it sent.
 type answerer6 struct {
 	rogue   *udpRogue6
+	quiesce func() error
 	records [][]byte
 	sent    [][]byte
 	xid     dhcpv6.TransactionID
@@ -313,8 +347,7 @@ func (a *answerer6) run(name string, call func(context.Context) error) error {
 	for {
 		select {
 		case <-done:
-			a.drainLate()
-			return nil
+			return a.quiesce()
 		case w := <-a.rogue.writes:
 			if err := a.rogue.check(w); err != nil {
 				<-done
@@ -348,17 +381,6 @@ func (a *answerer6) run(name string, call func(context.Context) error) error {
 				<-done
 				return fmt.Errorf("dhcpfuzz: the rogue server's send to %v: %w", w.addr, err)
 			}
-		}
-	}
-}
-
-func (a *answerer6) drainLate() {
-	for {
-		select {
-		case <-a.rogue.writes:
-			<-a.rogue.dst
-		default:
-			return
 		}
 	}
 }

@@ -28,18 +28,19 @@ const (
 var broadcastMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
 // rawRogue4 is the rogue server's end of a link: a link-layer socket on
-// srvIf that sees every IPv4 frame the client sends (to port 67, whatever
+// the server end that sees every IPv4 frame the client sends (to port 67, whatever
 // its IP destination, as an attacker on the segment does) and sends
-// replies as frames from 192.0.2.1:67 to 255.255.255.255:68.
+// replies as frames from 192.0.2.1:67 (pool4's server identifier) to
+// 255.255.255.255:68.
 type rawRogue4 struct {
 	conn   *packet.Conn
 	writes chan datagram // client messages; addr is their IP destination
 }
 
-func newRawRogue4(p *nsPair) (*rawRogue4, error) {
+func newRawRogue4(l *link) (*rawRogue4, error) {
 	r := &rawRogue4{writes: make(chan datagram, 16)}
-	err := inNS(p.srv, func() error {
-		ifc, err := net.InterfaceByName(srvIf)
+	err := l.Server.Do(func() error {
+		ifc, err := net.InterfaceByName(l.ServerLink)
 		if err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ func (c *consumedConn) ReadFrom(b []byte) (int, net.Addr, error) {
 }
 
 // client4ns is the strict-mode fixture: nclient4 on its own raw socket
-// (NewRawUDPConn on cliIf, the interface's MAC) behind consumedConn, and a
+// (NewRawUDPConn on the client end) behind consumedConn, and a
 // rawRogue4 on the other end. Built once per process.
 type client4ns struct {
 	mu     sync.Mutex
@@ -109,16 +110,16 @@ type client4ns struct {
 }
 
 var theClient4NS = sync.OnceValues(func() (*client4ns, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
 	c := &client4ns{}
-	if c.rogue, err = newRawRogue4(p); err != nil {
+	if c.rogue, err = newRawRogue4(l); err != nil {
 		return nil, err
 	}
-	err = inNS(p.cli, func() error {
-		raw, err := nclient4.NewRawUDPConn(cliIf, nclient4.ClientPort)
+	err = l.Client.Do(func() error {
+		raw, err := nclient4.NewRawUDPConn(l.ClientLink, nclient4.ClientPort)
 		if err != nil {
 			return err
 		}
@@ -128,7 +129,7 @@ var theClient4NS = sync.OnceValues(func() (*client4ns, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dhcpfuzz: nclient4 on a raw socket on %s: %w", cliIf, err)
+		return nil, fmt.Errorf("dhcpfuzz: nclient4 on a raw socket on %s: %w", l.ClientLink, err)
 	}
 	return c, nil
 })
@@ -220,23 +221,23 @@ func checkRelease4(lease *nclient4.Lease, w datagram) error {
 // that answers on its own; the client is made per input.
 type timers4 struct {
 	mu    sync.Mutex
-	pair  *nsPair
+	link  *link
 	rogue *rawRogue4
 	fence *packet.Conn // the client side's own socket for fence frames
 	seq   uint64
 }
 
 var theTimers4 = sync.OnceValues(func() (*timers4, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
-	t := &timers4{pair: p}
-	if t.rogue, err = newRawRogue4(p); err != nil {
+	t := &timers4{link: l}
+	if t.rogue, err = newRawRogue4(l); err != nil {
 		return nil, err
 	}
-	err = inNS(p.cli, func() error {
-		ifc, err := net.InterfaceByName(cliIf)
+	err = l.Client.Do(func() error {
+		ifc, err := net.InterfaceByName(l.ClientLink)
 		if err != nil {
 			return err
 		}
@@ -284,14 +285,14 @@ func client4Timers(records [][]byte) error {
 	defer t.mu.Unlock()
 	server := &net.UDPAddr{IP: serverIP4, Port: nclient4.ServerPort}
 	var cl *nclient4.Client
-	err = inNS(t.pair.cli, func() error {
+	err = t.link.Client.Do(func() error {
 		var err error
-		cl, err = nclient4.New(cliIf, nclient4.WithTimeout(retransmit4), nclient4.WithRetry(retries4),
+		cl, err = nclient4.New(t.link.ClientLink, nclient4.WithTimeout(retransmit4), nclient4.WithRetry(retries4),
 			nclient4.WithServerAddr(server), nclient4.WithLogger(nclient4.ShortSummaryLogger{Printfer: nopPrintf{}}))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dhcpfuzz: nclient4.New(%q): %w", cliIf, err)
+		return fmt.Errorf("dhcpfuzz: nclient4.New(%q): %w", t.link.ClientLink, err)
 	}
 	released, verr := t.converse(cl, server, records)
 	_ = cl.Close()
@@ -313,13 +314,13 @@ func client4Timers(records [][]byte) error {
 // converse runs Request, Renew and Release with timers and returns the
 // lease it released, if it got that far.
 func (t *timers4) converse(cl *nclient4.Client, server *net.UDPAddr, records [][]byte) (*nclient4.Lease, error) {
-	if got := cl.InterfaceAddr(); !bytes.Equal(got, clientMAC4) {
-		return nil, harness.Violated("invariant", "Client4NS.InterfaceAddr", "%v, the interface's MAC is %v", got, clientMAC4)
+	if got := cl.InterfaceAddr(); !bytes.Equal(got, t.link.ClientMAC) {
+		return nil, harness.Violated("invariant", "Client4NS.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
 	}
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
 		return nil, harness.Violated("invariant", "Client4NS.RemoteAddr", "%v, configured %v", got, server)
 	}
-	a := &answerer4{rogue: t.rogue, records: records}
+	a := &answerer4{rogue: t.rogue, records: records, mac: t.link.ClientMAC}
 	var lease *nclient4.Lease
 	err := a.run("Request", func(ctx context.Context) (err error) {
 		lease, err = cl.Request(ctx)
@@ -355,6 +356,7 @@ func (t *timers4) converse(cl *nclient4.Client, server *net.UDPAddr, records [][
 // and remembers what it sent.
 type answerer4 struct {
 	rogue   *rawRogue4
+	mac     net.HardwareAddr // the client's, copied into each reply
 	records [][]byte
 	sent    [][]byte // replies of the current step, as the client reads them
 	err     error    // the step's call result
@@ -398,7 +400,7 @@ func (a *answerer4) run(name string, call func(context.Context) error) error {
 				copy(pkt[4:8], m.TransactionID[:])
 			}
 			if len(pkt) >= 34 {
-				copy(pkt[28:34], clientMAC4)
+				copy(pkt[28:34], a.mac)
 			}
 			pkt = pkt[:min(len(pkt), nclient4.MaxMessageSize)]
 			a.sent = append(a.sent, pkt)

@@ -24,19 +24,20 @@ const (
 // maxReply6 is nclient6's receive buffer: a longer datagram is cut to it.
 const maxReply6 = 1500
 
-// udpRogue6 is the rogue server's end of a link: [::]:547 on srvIf, a
+// udpRogue6 is the rogue server's end of a link: [::]:547 on the server end, a
 // member of All_DHCP_Relay_Agents_and_Servers there, answering each client
 // at the address it wrote from.
 type udpRogue6 struct {
+	l      *link
 	conn   *ipv6.PacketConn
 	writes chan datagram // client messages; addr is their source
 	dst    chan net.IP   // the destination of each, in step with writes
 }
 
-func newUDPRogue6(p *nsPair) (*udpRogue6, error) {
-	r := &udpRogue6{writes: make(chan datagram, 16), dst: make(chan net.IP, 16)}
-	err := inNS(p.srv, func() error {
-		ifc, err := net.InterfaceByName(srvIf)
+func newUDPRogue6(l *link) (*udpRogue6, error) {
+	r := &udpRogue6{l: l, writes: make(chan datagram, 16), dst: make(chan net.IP, 16)}
+	err := l.Server.Do(func() error {
+		ifc, err := net.InterfaceByName(l.ServerLink)
 		if err != nil {
 			return err
 		}
@@ -78,16 +79,17 @@ func (r *udpRogue6) read() {
 func (r *udpRogue6) check(w datagram) error {
 	dst := <-r.dst
 	src, ok := w.addr.(*net.UDPAddr)
-	if !ok || !src.IP.Equal(cliLL6) || src.Port != dhcpv6.DefaultClientPort || !dst.Equal(dhcpv6.AllDHCPRelayAgentsAndServers) {
-		return harness.Violated("invariant", "Client6NS.Sent.Address", "client message from %v to %v, want [%v]:%d to %v", w.addr, dst, cliLL6, dhcpv6.DefaultClientPort, dhcpv6.AllDHCPRelayAgentsAndServers)
+	if !ok || !src.IP.Equal(r.l.cliLL()) || src.Port != dhcpv6.DefaultClientPort || !dst.Equal(dhcpv6.AllDHCPRelayAgentsAndServers) {
+		return harness.Violated("invariant", "Client6NS.Sent.Address", "client message from %v to %v, want [%v]:%d to %v", w.addr, dst, r.l.cliLL(), dhcpv6.DefaultClientPort, dhcpv6.AllDHCPRelayAgentsAndServers)
 	}
 	return nil
 }
 
 // client6ns is the strict-mode fixture: nclient6 on the UDP socket its own
-// NewIPv6UDPConn opens on cliIf's link-local address, behind consumedConn,
+// NewIPv6UDPConn opens on the client end's link-local address, behind consumedConn,
 // and a udpRogue6 on the other end. Built once per process.
 type client6ns struct {
+	l      *link
 	mu     sync.Mutex
 	client *nclient6.Client
 	conn   *consumedConn
@@ -97,16 +99,16 @@ type client6ns struct {
 }
 
 var theClient6NS = sync.OnceValues(func() (*client6ns, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
-	c := &client6ns{writes: make(chan datagram, 16)}
-	if c.rogue, err = newUDPRogue6(p); err != nil {
+	c := &client6ns{l: l, writes: make(chan datagram, 16)}
+	if c.rogue, err = newUDPRogue6(l); err != nil {
 		return nil, err
 	}
-	err = inNS(p.cli, func() error {
-		udp, err := nclient6.NewIPv6UDPConn(cliIf, dhcpv6.DefaultClientPort)
+	err = l.Client.Do(func() error {
+		udp, err := nclient6.NewIPv6UDPConn(l.ClientLink, dhcpv6.DefaultClientPort)
 		if err != nil {
 			return err
 		}
@@ -116,7 +118,7 @@ var theClient6NS = sync.OnceValues(func() (*client6ns, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dhcpfuzz: nclient6 on %s: %w", cliIf, err)
+		return nil, fmt.Errorf("dhcpfuzz: nclient6 on %s: %w", l.ClientLink, err)
 	}
 	go c.forward()
 	return c, nil
@@ -160,8 +162,9 @@ func (c *client6ns) deliver(pkt []byte) error {
 // server across a veth pair, whose replies are the records of data (as in
 // Client6). Without an empty record it is Client6 over the wire: the same
 // prediction and oracles, plus
-//   - invariant: every client message goes from [fe80::2]:546 to
-//     ff02::1:2 port 547, and every reply sent reaches the client.
+//   - invariant: every client message goes from the client end's
+//     link-local address, port 546, to ff02::1:2 port 547, and every reply
+//     sent reaches the client.
 //
 // An empty record means the server stays silent at that message: the input
 // then runs on a client made by nclient6.New on the interface, with a 5 ms
@@ -188,7 +191,7 @@ func Client6NS(data []byte) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.peer = &net.UDPAddr{IP: cliLL6, Port: dhcpv6.DefaultClientPort, Zone: srvIf}
+	c.peer = &net.UDPAddr{IP: c.l.cliLL(), Port: dhcpv6.DefaultClientPort, Zone: c.l.srvZone}
 	writes := make(chan datagram)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -223,24 +226,24 @@ func Client6NS(data []byte) error {
 // that answers on its own; the client is made per input.
 type timers6 struct {
 	mu    sync.Mutex
-	pair  *nsPair
+	link  *link
 	rogue *udpRogue6
 	fence net.PacketConn // the client side's own socket for fence datagrams
 	seq   uint64
 }
 
 var theTimers6 = sync.OnceValues(func() (*timers6, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
-	t := &timers6{pair: p}
-	if t.rogue, err = newUDPRogue6(p); err != nil {
+	t := &timers6{link: l}
+	if t.rogue, err = newUDPRogue6(l); err != nil {
 		return nil, err
 	}
-	err = inNS(p.cli, func() error {
+	err = l.Client.Do(func() error {
 		var err error
-		t.fence, err = net.ListenUDP("udp6", &net.UDPAddr{IP: cliLL6, Zone: cliIf})
+		t.fence, err = net.ListenUDP("udp6", &net.UDPAddr{IP: l.cliLL(), Zone: l.cliZone})
 		return err
 	})
 	if err != nil {
@@ -255,7 +258,7 @@ var theTimers6 = sync.OnceValues(func() (*timers6, error) {
 func (t *timers6) quiesce() error {
 	t.seq++
 	marker := fmt.Appendf(nil, "daemonfuzz fence %d", t.seq)
-	to := &net.UDPAddr{IP: dhcpv6.AllDHCPRelayAgentsAndServers, Port: dhcpv6.DefaultServerPort, Zone: cliIf}
+	to := &net.UDPAddr{IP: dhcpv6.AllDHCPRelayAgentsAndServers, Port: dhcpv6.DefaultServerPort, Zone: t.link.cliZone}
 	if _, err := t.fence.WriteTo(marker, to); err != nil {
 		return fmt.Errorf("dhcpfuzz: sending a fence datagram: %w", err)
 	}
@@ -282,17 +285,17 @@ func client6Timers(records [][]byte) error {
 	defer t.mu.Unlock()
 	server := nclient6.AllDHCPRelayAgentsAndServers
 	var cl *nclient6.Client
-	err = inNS(t.pair.cli, func() error {
+	err = t.link.Client.Do(func() error {
 		var err error
-		cl, err = nclient6.New(cliIf, nclient6.WithTimeout(retransmit6), nclient6.WithRetry(retries6), nclient6.WithBroadcastAddr(server))
+		cl, err = nclient6.New(t.link.ClientLink, nclient6.WithTimeout(retransmit6), nclient6.WithRetry(retries6), nclient6.WithBroadcastAddr(server))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("dhcpfuzz: nclient6.New(%q): %w", cliIf, err)
+		return fmt.Errorf("dhcpfuzz: nclient6.New(%q): %w", t.link.ClientLink, err)
 	}
 	defer func() { _ = cl.Close() }()
-	if got := cl.InterfaceAddr(); !bytes.Equal(got, clientMAC4) {
-		return harness.Violated("invariant", "Client6NS.InterfaceAddr", "%v, the interface's MAC is %v", got, clientMAC4)
+	if got := cl.InterfaceAddr(); !bytes.Equal(got, t.link.ClientMAC) {
+		return harness.Violated("invariant", "Client6NS.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
 	}
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
 		return harness.Violated("invariant", "Client6NS.RemoteAddr", "%v, configured %v", got, server)

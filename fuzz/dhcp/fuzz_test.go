@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
+	"github.com/daemonfuzz/daemonfuzz/internal/netns"
 )
 
 func FuzzV4Wire(f *testing.F) {
@@ -88,32 +89,24 @@ func FuzzExchange6(f *testing.F) {
 
 func FuzzServer4NS(f *testing.F) {
 	harness.Seed(f, "dhcpv4")
-	skipWithoutNetns(f)
+	netns.Require(f)
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server4NS) })
-}
-
-// skipWithoutNetns skips a namespace target where the process cannot make
-// network namespaces (no root, OSS-Fuzz's runners), saying why.
-func skipWithoutNetns(f *testing.F) {
-	if err := NetnsReady(); err != nil {
-		f.Skip(err)
-	}
 }
 
 func FuzzServer6NS(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
-	skipWithoutNetns(f)
+	netns.Require(f)
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server6NS) })
 }
 
 func FuzzClient4NS(f *testing.F) {
 	harness.Seed(f, "dhcp-client4")
-	skipWithoutNetns(f)
+	netns.Require(f)
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client4NS) })
 }
 
 func FuzzClient6NS(f *testing.F) {
 	harness.Seed(f, "dhcp-client6")
-	skipWithoutNetns(f)
+	netns.Require(f)
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client6NS) })
 }

@@ -30,15 +30,15 @@ type daemon4ns struct {
 	raw      *packet.Conn
 	cli68    *ipv4.PacketConn
 	cli67    *ipv4.PacketConn
-	cliIndex int
+	l        *link
 }
 
 var theDaemon4NS = sync.OnceValues(func() (*daemon4ns, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon4ns{pool: newPool4(), done: make(chan handled, 1), serveErr: make(chan error, 1)}
+	d := &daemon4ns{l: l, pool: newPool4(), done: make(chan handled, 1), serveErr: make(chan error, 1)}
 	logger := server4.DebugLogger{Printfer: dropPrintf4{d.done}}
 	handler := func(conn net.PacketConn, peer net.Addr, m *dhcpv4.DHCPv4) {
 		logger.PrintMessage("received", m) // as CoreDHCP logs each request
@@ -47,26 +47,25 @@ var theDaemon4NS = sync.OnceValues(func() (*daemon4ns, error) {
 		d.pool.handle(c, peer, m)
 	}
 	var s *server4.Server
-	if err := inNS(p.srv, func() error {
+	if err := l.Server.Do(func() error {
 		var err error
-		s, err = server4.NewServer(srvIf, nil, handler, server4.WithLogger(logger))
+		s, err = server4.NewServer(l.ServerLink, nil, handler, server4.WithLogger(logger))
 		return err
 	}); err != nil {
-		return nil, fmt.Errorf("dhcpfuzz: server4.NewServer(%q, nil) in the server namespace: %w", srvIf, err)
+		return nil, fmt.Errorf("dhcpfuzz: server4.NewServer(%q, nil) in the server namespace: %w", l.ServerLink, err)
 	}
 	go func() { d.serveErr <- s.Serve() }()
-	if err := inNS(p.cli, d.openClient); err != nil {
+	if err := l.Client.Do(d.openClient); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: the DHCPv4 client side: %w", err)
 	}
 	return d, nil
 })
 
 func (d *daemon4ns) openClient() error {
-	ifc, err := net.InterfaceByName(cliIf)
+	ifc, err := net.InterfaceByName(d.l.ClientLink)
 	if err != nil {
 		return err
 	}
-	d.cliIndex = ifc.Index
 	if d.raw, err = packet.Listen(ifc, packet.Datagram, unix.ETH_P_IP, nil); err != nil {
 		return err
 	}
@@ -102,16 +101,18 @@ func (l dropPrintf4) Printf(format string, _ ...any) {
 // server4 daemon in another network namespace, answered by pool4, and
 // reads its replies on the client side. The datagram goes the way a DHCPv4
 // packet with those fields would travel (RFC 2131 4.1):
-//   - giaddr set: unicast from a relay at 192.0.2.2:67 to 192.0.2.1:67;
-//   - ciaddr set: unicast from the configured client 192.0.2.2:68;
+//   - giaddr set: unicast from a relay at the client end's address, port
+//     67, to the server end's address;
+//   - ciaddr set: unicast from a configured client there, port 68;
 //   - otherwise: broadcast from 0.0.0.0:68 to 255.255.255.255:67, framed by
 //     hand on a link-layer socket.
 //
 // Besides Server4's checks of each reply (checkReply4), it checks the loop:
 //   - invariant: the server handles or drops every datagram (one handler
 //     call or one parse error) and keeps serving after it;
-//   - invariant: every reply the handler wrote arrives, from 192.0.2.1:67
-//     on the client's link, and one to an unconfigured client is broadcast.
+//   - invariant: every reply the handler wrote arrives, from the server
+//     end's address, port 67, on the client's link, and one to an
+//     unconfigured client is broadcast.
 //
 // Inputs longer than maxDatagramNS are cut to it (one frame on the veth);
 // the server reads at most 4096 bytes, which is what the oracles parse.
@@ -166,16 +167,16 @@ func Server4NS(data []byte) error {
 // deliver4 sends data the way its fields say and returns the peer address
 // server4 must see and the client-side socket its replies come back to.
 func (d *daemon4ns) deliver4(data []byte) (*net.UDPAddr, *ipv4.PacketConn, error) {
-	server := &net.UDPAddr{IP: serverIP4, Port: dhcpv4.ServerPort}
+	server := &net.UDPAddr{IP: d.l.srvIP4(), Port: dhcpv4.ServerPort}
 	var (
 		from *ipv4.PacketConn
 		peer *net.UDPAddr
 	)
 	switch {
 	case len(data) >= 28 && !net.IP(data[24:28]).Equal(net.IPv4zero):
-		from, peer = d.cli67, &net.UDPAddr{IP: cliIP4, Port: dhcpv4.ServerPort}
+		from, peer = d.cli67, &net.UDPAddr{IP: d.l.cliIP4(), Port: dhcpv4.ServerPort}
 	case len(data) >= 16 && !net.IP(data[12:16]).Equal(net.IPv4zero):
-		from, peer = d.cli68, &net.UDPAddr{IP: cliIP4, Port: dhcpv4.ClientPort}
+		from, peer = d.cli68, &net.UDPAddr{IP: d.l.cliIP4(), Port: dhcpv4.ClientPort}
 	default:
 		frame := ipv4UDP(net.IPv4zero, net.IPv4bcast, dhcpv4.ClientPort, dhcpv4.ServerPort, data)
 		if _, err := d.raw.WriteTo(frame, &packet.Addr{HardwareAddr: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}); err != nil {
@@ -202,8 +203,8 @@ func (d *daemon4ns) receive(c *ipv4.PacketConn) (datagram, error) {
 	}
 	port := c.LocalAddr().(*net.UDPAddr).Port
 	s, ok := src.(*net.UDPAddr)
-	if !ok || !s.IP.Equal(serverIP4) || s.Port != dhcpv4.ServerPort || cm == nil || cm.IfIndex != d.cliIndex {
-		return datagram{}, harness.Violated("invariant", "Server4NS.Reply.Source", "reply from %v (control %v), want %v:%d on %s", src, cm, serverIP4, dhcpv4.ServerPort, cliIf)
+	if !ok || !s.IP.Equal(d.l.srvIP4()) || s.Port != dhcpv4.ServerPort || cm == nil || cm.IfIndex != d.l.ClientIndex {
+		return datagram{}, harness.Violated("invariant", "Server4NS.Reply.Source", "reply from %v (control %v), want %v:%d on %s", src, cm, d.l.srvIP4(), dhcpv4.ServerPort, d.l.ClientLink)
 	}
 	return datagram{data: buf[:n], addr: &net.UDPAddr{IP: cm.Dst, Port: port}}, nil
 }

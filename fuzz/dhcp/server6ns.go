@@ -18,7 +18,8 @@ import (
 // an interface name with no address, so server6 binds [::]:547 to the
 // interface itself (NewIPv6UDPConn) and joins All_DHCP_Relay_Agents_and_Servers
 // (ff02::1:2) and All_DHCP_Servers (ff05::1:3) there. The client side owns
-// UDP sockets on fe80::2 ports 546 (a client) and 547 (a relay agent).
+// UDP sockets on its link-local address, ports 546 (a client) and 547 (a
+// relay agent).
 // Built once per process.
 type daemon6ns struct {
 	mu       sync.Mutex
@@ -27,15 +28,15 @@ type daemon6ns struct {
 	serveErr chan error
 	cli546   *ipv6.PacketConn
 	cli547   *ipv6.PacketConn
-	cliIndex int
+	l        *link
 }
 
 var theDaemon6NS = sync.OnceValues(func() (*daemon6ns, error) {
-	p, err := newNSPair()
+	l, err := newLink()
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon6ns{pool: newPool6(), done: make(chan handled, 1), serveErr: make(chan error, 1)}
+	d := &daemon6ns{l: l, pool: newPool6(), done: make(chan handled, 1), serveErr: make(chan error, 1)}
 	logger := server6.ShortSummaryLogger{Printfer: dropPrintf6{d.done}}
 	handler := func(conn net.PacketConn, peer net.Addr, m dhcpv6.DHCPv6) {
 		if msg, ok := m.(*dhcpv6.Message); ok {
@@ -46,28 +47,27 @@ var theDaemon6NS = sync.OnceValues(func() (*daemon6ns, error) {
 		d.pool.handle(c, peer, m)
 	}
 	var s *server6.Server
-	if err := inNS(p.srv, func() error {
+	if err := l.Server.Do(func() error {
 		var err error
-		s, err = server6.NewServer(srvIf, nil, handler, server6.WithLogger(logger))
+		s, err = server6.NewServer(l.ServerLink, nil, handler, server6.WithLogger(logger))
 		return err
 	}); err != nil {
-		return nil, fmt.Errorf("dhcpfuzz: server6.NewServer(%q, nil) in the server namespace: %w", srvIf, err)
+		return nil, fmt.Errorf("dhcpfuzz: server6.NewServer(%q, nil) in the server namespace: %w", l.ServerLink, err)
 	}
 	go func() { d.serveErr <- s.Serve() }()
-	if err := inNS(p.cli, d.openClient); err != nil {
+	if err := l.Client.Do(d.openClient); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: the DHCPv6 client side: %w", err)
 	}
 	return d, nil
 })
 
 func (d *daemon6ns) openClient() error {
-	ifc, err := net.InterfaceByName(cliIf)
+	ifc, err := net.InterfaceByName(d.l.ClientLink)
 	if err != nil {
 		return err
 	}
-	d.cliIndex = ifc.Index
 	for _, port := range []int{dhcpv6.DefaultClientPort, dhcpv6.DefaultServerPort} {
-		c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: cliLL6, Port: port, Zone: cliIf})
+		c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: d.l.cliLL(), Port: port, Zone: d.l.cliZone})
 		if err != nil {
 			return err
 		}
@@ -102,16 +102,17 @@ func (l dropPrintf6) Printf(format string, _ ...any) {
 // reads its replies on the client side. The datagram travels as RFC 8415
 // 7.1 and 19 say a message of its type would:
 //   - RELAY-FORW/RELAY-REPL (first byte 12 or 13): from a relay agent at
-//     [fe80::2]:547, to the server's link-local address when the hop count
+//     the client end's link-local address, port 547, to the server's link-local address when the hop count
 //     is even, to All_DHCP_Servers ff05::1:3 when odd;
-//   - anything else: from a client at [fe80::2]:546 to
+//   - anything else: from a client there, port 546, to
 //     All_DHCP_Relay_Agents_and_Servers ff02::1:2.
 //
 // Besides Server6's checks of each reply (checkReply6), it checks the loop:
 //   - invariant: the server handles or drops every datagram and keeps
 //     serving after it;
-//   - invariant: every reply the handler wrote arrives, from [fe80::1]:547
-//     on the client's link, unicast to the sender.
+//   - invariant: every reply the handler wrote arrives, from the server
+//     end's link-local address, port 547, on the client's link, unicast to
+//     the sender.
 func Server6NS(data []byte) error {
 	d, err := theDaemon6NS()
 	if err != nil {
@@ -164,10 +165,10 @@ func Server6NS(data []byte) error {
 // socket the replies come back to.
 func (d *daemon6ns) deliver6(data []byte) (*ipv6.PacketConn, error) {
 	from := d.cli546
-	to := &net.UDPAddr{IP: dhcpv6.AllDHCPRelayAgentsAndServers, Port: dhcpv6.DefaultServerPort, Zone: cliIf}
+	to := &net.UDPAddr{IP: dhcpv6.AllDHCPRelayAgentsAndServers, Port: dhcpv6.DefaultServerPort, Zone: d.l.cliZone}
 	if len(data) > 0 && (data[0] == byte(dhcpv6.MessageTypeRelayForward) || data[0] == byte(dhcpv6.MessageTypeRelayReply)) {
 		from = d.cli547
-		to = &net.UDPAddr{IP: srvLL6, Port: dhcpv6.DefaultServerPort, Zone: cliIf}
+		to = &net.UDPAddr{IP: d.l.srvLL(), Port: dhcpv6.DefaultServerPort, Zone: d.l.cliZone}
 		if len(data) > 1 && data[1]%2 == 1 {
 			to = &net.UDPAddr{IP: dhcpv6.AllDHCPServers, Port: dhcpv6.DefaultServerPort}
 		}
@@ -189,8 +190,8 @@ func (d *daemon6ns) receive(c *ipv6.PacketConn) (datagram, error) {
 		return datagram{}, harness.Violated("invariant", "Server6NS.Reply", "a reply the server wrote never arrived: %v", err)
 	}
 	s, ok := src.(*net.UDPAddr)
-	if !ok || !s.IP.Equal(srvLL6) || s.Port != dhcpv6.DefaultServerPort || cm == nil || cm.IfIndex != d.cliIndex || !cm.Dst.Equal(cliLL6) {
-		return datagram{}, harness.Violated("invariant", "Server6NS.Reply.Source", "reply from %v (control %v), want [%v]:%d to %v on %s", src, cm, srvLL6, dhcpv6.DefaultServerPort, cliLL6, cliIf)
+	if !ok || !s.IP.Equal(d.l.srvLL()) || s.Port != dhcpv6.DefaultServerPort || cm == nil || cm.IfIndex != d.l.ClientIndex || !cm.Dst.Equal(d.l.cliLL()) {
+		return datagram{}, harness.Violated("invariant", "Server6NS.Reply.Source", "reply from %v (control %v), want [%v]:%d to %v on %s", src, cm, d.l.srvLL(), dhcpv6.DefaultServerPort, d.l.cliLL(), d.l.ClientLink)
 	}
 	return datagram{data: buf[:n], addr: src}, nil
 }

@@ -26,6 +26,11 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzClient6 
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange4 dhcp_FuzzExchange4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzExchange6 dhcp_FuzzExchange6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzLabel dhcp_FuzzLabel
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNSClient4 dhcp_FuzzNSClient4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNSClient6 dhcp_FuzzNSClient6
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNSListen dhcp_FuzzNSListen
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNSServer4 dhcp_FuzzNSServer4
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNSServer6 dhcp_FuzzNSServer6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV4 dhcp_FuzzNetbootV4
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzNetbootV6 dhcp_FuzzNetbootV6
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dhcp FuzzRawUDP4 dhcp_FuzzRawUDP4

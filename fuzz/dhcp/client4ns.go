@@ -19,7 +19,7 @@ import (
 )
 
 // retransmit4 is the first retransmission timeout of the client that
-// Client4NS runs with timers (doubled at each of its retries4 attempts).
+// NSClient4 runs with timers (doubled at each of its retries4 attempts).
 const (
 	retransmit4 = 5 * time.Millisecond
 	retries4    = 2
@@ -109,7 +109,7 @@ type client4ns struct {
 	rogue  *rawRogue4
 }
 
-var theClient4NS = sync.OnceValues(func() (*client4ns, error) {
+var theNSClient4 = sync.OnceValues(func() (*client4ns, error) {
 	l, err := newLink()
 	if err != nil {
 		return nil, err
@@ -151,11 +151,11 @@ func (c *client4ns) deliver(pkt []byte) error {
 	case <-c.conn.consumed:
 		return nil
 	case <-time.After(nsGuard):
-		return harness.Violated("invariant", "Client4NS.ReadFrom", "a %d-byte reply to port 68 never reached the client in %v", len(pkt), nsGuard)
+		return harness.Violated("invariant", "NSClient4.ReadFrom", "a %d-byte reply to port 68 never reached the client in %v", len(pkt), nsGuard)
 	}
 }
 
-// Client4NS runs nclient4 on its raw packet socket in a network namespace
+// NSClient4 runs nclient4 on its raw packet socket in a network namespace
 // against a rogue server on the other end of a veth pair, whose replies
 // are the records of data (as in Client4). Without an empty record it is
 // Client4 over the wire: the same prediction and oracles, plus
@@ -175,14 +175,14 @@ func (c *client4ns) deliver(pkt []byte) error {
 //     comes from the OFFER's server (nclient4's own matchers);
 //   - invariant: a retransmission repeats the message's xid (RFC 2131
 //     4.1), as does the REQUEST after the OFFER.
-func Client4NS(data []byte) error {
+func NSClient4(data []byte) error {
 	records := splitRecords(data)
 	for _, r := range records {
 		if len(r) == 0 {
 			return client4Timers(records)
 		}
 	}
-	c, err := theClient4NS()
+	c, err := theNSClient4()
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func Client4NS(data []byte) error {
 		case w := <-c.rogue.writes:
 			return checkRelease4(lease, w)
 		case <-time.After(nsGuard):
-			return harness.Violated("invariant", "Client4NS.Release", "no RELEASE on the link in %v", nsGuard)
+			return harness.Violated("invariant", "NSClient4.Release", "no RELEASE on the link in %v", nsGuard)
 		}
 	})
 }
@@ -205,14 +205,14 @@ func Client4NS(data []byte) error {
 func checkRelease4(lease *nclient4.Lease, w datagram) error {
 	m, err := dhcpv4.FromBytes(w.data)
 	if err != nil || m.MessageType() != dhcpv4.MessageTypeRelease {
-		return harness.Violated("invariant", "Client4NS.Release", "the client sent %x (%v), want a RELEASE", w.data, err)
+		return harness.Violated("invariant", "NSClient4.Release", "the client sent %x (%v), want a RELEASE", w.data, err)
 	}
 	want := net.IP(lease.ACK.Options.Get(dhcpv4.OptionServerIdentifier)).To4()
 	if want == nil {
 		want = net.IPv4zero
 	}
 	if to := w.addr.(*net.UDPAddr).IP; !to.Equal(want) {
-		return harness.Violated("invariant", "Client4NS.Release.Destination", "RELEASE sent to %v, the ACK's server identifier is %v", to, want)
+		return harness.Violated("invariant", "NSClient4.Release.Destination", "RELEASE sent to %v, the ACK's server identifier is %v", to, want)
 	}
 	return nil
 }
@@ -275,7 +275,7 @@ func (t *timers4) quiesce() ([]datagram, error) {
 	}
 }
 
-// client4Timers runs one input with retransmission timers (see Client4NS).
+// client4Timers runs one input with retransmission timers (see NSClient4).
 func client4Timers(records [][]byte) error {
 	t, err := theTimers4()
 	if err != nil {
@@ -308,17 +308,17 @@ func client4Timers(records [][]byte) error {
 			return checkRelease4(released, w)
 		}
 	}
-	return harness.Violated("invariant", "Client4NS.Release", "no RELEASE on the link")
+	return harness.Violated("invariant", "NSClient4.Release", "no RELEASE on the link")
 }
 
 // converse runs Request, Renew and Release with timers and returns the
 // lease it released, if it got that far.
 func (t *timers4) converse(cl *nclient4.Client, server *net.UDPAddr, records [][]byte) (*nclient4.Lease, error) {
 	if got := cl.InterfaceAddr(); !bytes.Equal(got, t.link.ClientMAC) {
-		return nil, harness.Violated("invariant", "Client4NS.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
+		return nil, harness.Violated("invariant", "NSClient4.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
 	}
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
-		return nil, harness.Violated("invariant", "Client4NS.RemoteAddr", "%v, configured %v", got, server)
+		return nil, harness.Violated("invariant", "NSClient4.RemoteAddr", "%v, configured %v", got, server)
 	}
 	a := &answerer4{rogue: t.rogue, records: records, mac: t.link.ClientMAC}
 	var lease *nclient4.Lease
@@ -347,7 +347,7 @@ func (t *timers4) converse(cl *nclient4.Client, server *net.UDPAddr, records [][
 		return nil, err
 	}
 	if err := cl.Release(lease); err != nil {
-		return nil, harness.Violated("invariant", "Client4NS.Release", "writing a RELEASE failed: %v", err)
+		return nil, harness.Violated("invariant", "NSClient4.Release", "writing a RELEASE failed: %v", err)
 	}
 	return lease, nil
 }
@@ -378,7 +378,7 @@ func (a *answerer4) run(name string, call func(context.Context) error) error {
 			m, err := dhcpv4.FromBytes(w.data)
 			if err != nil {
 				<-done
-				return harness.Violated("invariant", "Client4NS."+name+".Sent", "client wrote a packet FromBytes rejects: %v", err)
+				return harness.Violated("invariant", "NSClient4."+name+".Sent", "client wrote a packet FromBytes rejects: %v", err)
 			}
 			// The REQUEST takes the OFFER's xid, which the rogue set to
 			// the DISCOVER's: one xid per step.
@@ -386,7 +386,7 @@ func (a *answerer4) run(name string, call func(context.Context) error) error {
 				xid = &m.TransactionID
 			} else if m.TransactionID != *xid {
 				<-done
-				return harness.Violated("invariant", "Client4NS."+name+".Retransmission", "xid %v, the step's is %v", m.TransactionID, *xid)
+				return harness.Violated("invariant", "NSClient4."+name+".Retransmission", "xid %v, the step's is %v", m.TransactionID, *xid)
 			}
 			if len(a.records) == 0 || len(a.records[0]) == 0 {
 				if len(a.records) > 0 {
@@ -429,17 +429,17 @@ func (a *answerer4) judge(name string, lease *nclient4.Lease, offer *dhcpv4.DHCP
 	switch {
 	case errors.As(a.err, &nak):
 		if !a.wasSent(nak.Nak, dhcpv4.MessageTypeNak) {
-			return harness.Violated("invariant", "Client4NS."+name+".Nak", "the client reports a NAK the rogue did not send: %v", nak.Nak)
+			return harness.Violated("invariant", "NSClient4."+name+".Nak", "the client reports a NAK the rogue did not send: %v", nak.Nak)
 		}
 	case a.err == nil && lease != nil:
 		if offer == nil {
 			offer = lease.Offer
 			if !a.wasSent(offer, dhcpv4.MessageTypeOffer) {
-				return harness.Violated("invariant", "Client4NS."+name+".Offer", "the lease's OFFER was not sent as one: %v", offer)
+				return harness.Violated("invariant", "NSClient4."+name+".Offer", "the lease's OFFER was not sent as one: %v", offer)
 			}
 		}
 		if !a.wasSent(lease.ACK, dhcpv4.MessageTypeAck) || !nclient4.IsCorrectServer(offer.ServerIdentifier())(lease.ACK) {
-			return harness.Violated("invariant", "Client4NS."+name+".ACK", "the lease's ACK was not sent as one by the OFFER's server: %v", lease.ACK)
+			return harness.Violated("invariant", "NSClient4."+name+".ACK", "the lease's ACK was not sent as one by the OFFER's server: %v", lease.ACK)
 		}
 	}
 	return nil

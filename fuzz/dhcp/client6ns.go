@@ -15,7 +15,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
-// The client that Client6NS runs with timers: first timeout and tries.
+// The client that NSClient6 runs with timers: first timeout and tries.
 const (
 	retransmit6 = 5 * time.Millisecond
 	retries6    = 2
@@ -80,7 +80,7 @@ func (r *udpRogue6) check(w datagram) error {
 	dst := <-r.dst
 	src, ok := w.addr.(*net.UDPAddr)
 	if !ok || !src.IP.Equal(r.l.cliLL()) || src.Port != dhcpv6.DefaultClientPort || !dst.Equal(dhcpv6.AllDHCPRelayAgentsAndServers) {
-		return harness.Violated("invariant", "Client6NS.Sent.Address", "client message from %v to %v, want [%v]:%d to %v", w.addr, dst, r.l.cliLL(), dhcpv6.DefaultClientPort, dhcpv6.AllDHCPRelayAgentsAndServers)
+		return harness.Violated("invariant", "NSClient6.Sent.Address", "client message from %v to %v, want [%v]:%d to %v", w.addr, dst, r.l.cliLL(), dhcpv6.DefaultClientPort, dhcpv6.AllDHCPRelayAgentsAndServers)
 	}
 	return nil
 }
@@ -98,7 +98,7 @@ type client6ns struct {
 	writes chan datagram
 }
 
-var theClient6NS = sync.OnceValues(func() (*client6ns, error) {
+var theNSClient6 = sync.OnceValues(func() (*client6ns, error) {
 	l, err := newLink()
 	if err != nil {
 		return nil, err
@@ -153,11 +153,11 @@ func (c *client6ns) deliver(pkt []byte) error {
 	case <-c.conn.consumed:
 		return nil
 	case <-time.After(nsGuard):
-		return harness.Violated("invariant", "Client6NS.ReadFrom", "a %d-byte reply never reached the client in %v", len(pkt), nsGuard)
+		return harness.Violated("invariant", "NSClient6.ReadFrom", "a %d-byte reply never reached the client in %v", len(pkt), nsGuard)
 	}
 }
 
-// Client6NS runs nclient6 on its own UDP socket (NewIPv6UDPConn on the
+// NSClient6 runs nclient6 on its own UDP socket (NewIPv6UDPConn on the
 // interface's link-local address) in a network namespace against a rogue
 // server across a veth pair, whose replies are the records of data (as in
 // Client6). Without an empty record it is Client6 over the wire: the same
@@ -178,14 +178,14 @@ func (c *client6ns) deliver(pkt []byte) error {
 //     that step, and what Request returns is a message it sent then, with
 //     the step's transaction id;
 //   - invariant: a retransmission keeps its transaction id.
-func Client6NS(data []byte) error {
+func NSClient6(data []byte) error {
 	records := splitRecords(data)
 	for _, r := range records {
 		if len(r) == 0 {
 			return client6Timers(records)
 		}
 	}
-	c, err := theClient6NS()
+	c, err := theNSClient6()
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func (t *timers6) quiesce() error {
 	}
 }
 
-// client6Timers runs one input with retransmission timers (see Client6NS).
+// client6Timers runs one input with retransmission timers (see NSClient6).
 func client6Timers(records [][]byte) error {
 	t, err := theTimers6()
 	if err != nil {
@@ -295,10 +295,10 @@ func client6Timers(records [][]byte) error {
 	}
 	defer func() { _ = cl.Close() }()
 	if got := cl.InterfaceAddr(); !bytes.Equal(got, t.link.ClientMAC) {
-		return harness.Violated("invariant", "Client6NS.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
+		return harness.Violated("invariant", "NSClient6.InterfaceAddr", "%v, the interface's MAC is %v", got, t.link.ClientMAC)
 	}
 	if got := cl.RemoteAddr(); !got.IP.Equal(server.IP) || got.Port != server.Port {
-		return harness.Violated("invariant", "Client6NS.RemoteAddr", "%v, configured %v", got, server)
+		return harness.Violated("invariant", "NSClient6.RemoteAddr", "%v, configured %v", got, server)
 	}
 	a := &answerer6{rogue: t.rogue, records: records, quiesce: t.quiesce}
 	var adv *dhcpv6.Message
@@ -312,7 +312,7 @@ func client6Timers(records [][]byte) error {
 		return nil
 	}
 	if !a.wasSent(adv) || adv.Type() != dhcpv6.MessageTypeAdvertise {
-		return harness.Violated("invariant", "Client6NS.Solicit", "returned %v, not an ADVERTISE the rogue sent", adv)
+		return harness.Violated("invariant", "NSClient6.Solicit", "returned %v, not an ADVERTISE the rogue sent", adv)
 	}
 	var reply *dhcpv6.Message
 	if err := a.run("Request", func(ctx context.Context) (err error) {
@@ -322,7 +322,7 @@ func client6Timers(records [][]byte) error {
 		return err
 	}
 	if reply != nil && (!a.wasSent(reply) || reply.TransactionID != a.xid) {
-		return harness.Violated("invariant", "Client6NS.Request", "returned %v, not a reply the rogue sent for transaction %v", reply, a.xid)
+		return harness.Violated("invariant", "NSClient6.Request", "returned %v, not a reply the rogue sent for transaction %v", reply, a.xid)
 	}
 	return nil
 }
@@ -359,13 +359,13 @@ func (a *answerer6) run(name string, call func(context.Context) error) error {
 			m, err := dhcpv6.MessageFromBytes(w.data)
 			if err != nil {
 				<-done
-				return harness.Violated("invariant", "Client6NS."+name+".Sent", "client wrote a packet MessageFromBytes rejects: %v", err)
+				return harness.Violated("invariant", "NSClient6."+name+".Sent", "client wrote a packet MessageFromBytes rejects: %v", err)
 			}
 			if first {
 				a.xid, first = m.TransactionID, false
 			} else if m.TransactionID != a.xid {
 				<-done
-				return harness.Violated("invariant", "Client6NS."+name+".Retransmission", "transaction id %v, the step's is %v", m.TransactionID, a.xid)
+				return harness.Violated("invariant", "NSClient6."+name+".Retransmission", "transaction id %v, the step's is %v", m.TransactionID, a.xid)
 			}
 			if len(a.records) == 0 {
 				continue

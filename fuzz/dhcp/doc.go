@@ -23,6 +23,12 @@
 //   - Exchange4: one input drives a whole DISCOVER/OFFER/REQUEST/ACK/RENEW/
 //     RELEASE conversation between library-built client messages and the real
 //     server, with protocol invariants checked at each step.
+//   - NSServer4, NSServer6, NSClient4, NSClient6, NSListen: the same daemons
+//     and clients on the sockets they open themselves (NewServer on an
+//     interface, nclient4's raw packet socket, nclient6's link-local UDP
+//     socket, multicast joins, retransmission timers, NewServer's
+//     configuration), in network namespaces joined by a veth pair
+//     (internal/netns); they skip where namespaces cannot be made.
 //
 // Long-lived fixtures (the servers and their in-memory sockets) are built
 // once per process; a target only resets per-input state.

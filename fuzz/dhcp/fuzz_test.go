@@ -87,26 +87,32 @@ func FuzzExchange6(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Exchange6) })
 }
 
-func FuzzServer4NS(f *testing.F) {
+func FuzzNSServer4(f *testing.F) {
 	harness.Seed(f, "dhcpv4")
 	netns.Require(f)
-	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server4NS) })
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NSServer4) })
 }
 
-func FuzzServer6NS(f *testing.F) {
+func FuzzNSServer6(f *testing.F) {
 	harness.Seed(f, "dhcpv6")
 	netns.Require(f)
-	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server6NS) })
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NSServer6) })
 }
 
-func FuzzClient4NS(f *testing.F) {
+func FuzzNSClient4(f *testing.F) {
 	harness.Seed(f, "dhcp-client4")
 	netns.Require(f)
-	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client4NS) })
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NSClient4) })
 }
 
-func FuzzClient6NS(f *testing.F) {
+func FuzzNSClient6(f *testing.F) {
 	harness.Seed(f, "dhcp-client6")
 	netns.Require(f)
-	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Client6NS) })
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NSClient6) })
+}
+
+func FuzzNSListen(f *testing.F) {
+	harness.Seed(f, "dhcp-listen")
+	netns.Require(f)
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, NSListen) })
 }

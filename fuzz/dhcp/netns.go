@@ -10,14 +10,14 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/netns"
 )
 
-// The namespace targets (Server4NS, Server6NS, Client4NS, Client6NS) run the
+// The namespace targets (NSServer4, NSServer6, NSClient4, NSClient6) run the
 // real daemons and clients on real sockets: each fixture gets its own
 // internal/netns Pair (two private namespaces joined by a veth pair), so
 // that the fixtures of different targets built in one process (go test
 // runs every seed of every target) never share a port or a link.
 
 // vethMTU lets a fuzzed datagram up to 8972 bytes through unfragmented
-// (nclient4's raw socket and the Server4NS broadcast path work on link-layer
+// (nclient4's raw socket and the NSServer4 broadcast path work on link-layer
 // frames, which the kernel does not fragment or reassemble for them).
 const vethMTU = 9000
 

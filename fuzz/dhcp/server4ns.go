@@ -31,9 +31,13 @@ type daemon4ns struct {
 	cli68    *ipv4.PacketConn
 	cli67    *ipv4.PacketConn
 	l        *link
+	server   *server4.Server
 }
 
-var theDaemon4NS = sync.OnceValues(func() (*daemon4ns, error) {
+var theDaemon4NS = sync.OnceValues(newDaemon4NS)
+
+// newDaemon4NS starts a daemon on a new link.
+func newDaemon4NS() (*daemon4ns, error) {
 	l, err := newLink()
 	if err != nil {
 		return nil, err
@@ -46,20 +50,19 @@ var theDaemon4NS = sync.OnceValues(func() (*daemon4ns, error) {
 		defer func() { d.done <- handled{writes: c.writes, errs: c.errs} }()
 		d.pool.handle(c, peer, m)
 	}
-	var s *server4.Server
 	if err := l.Server.Do(func() error {
 		var err error
-		s, err = server4.NewServer(l.ServerLink, nil, handler, server4.WithLogger(logger))
+		d.server, err = server4.NewServer(l.ServerLink, nil, handler, server4.WithLogger(logger))
 		return err
 	}); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: server4.NewServer(%q, nil) in the server namespace: %w", l.ServerLink, err)
 	}
-	go func() { d.serveErr <- s.Serve() }()
+	go func() { d.serveErr <- d.server.Serve() }()
 	if err := l.Client.Do(d.openClient); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: the DHCPv4 client side: %w", err)
 	}
 	return d, nil
-})
+}
 
 func (d *daemon4ns) openClient() error {
 	ifc, err := net.InterfaceByName(d.l.ClientLink)
@@ -97,7 +100,7 @@ func (l dropPrintf4) Printf(format string, _ ...any) {
 	}
 }
 
-// Server4NS sends data, as one UDP datagram, over a veth pair to the real
+// NSServer4 sends data, as one UDP datagram, over a veth pair to the real
 // server4 daemon in another network namespace, answered by pool4, and
 // reads its replies on the client side. The datagram goes the way a DHCPv4
 // packet with those fields would travel (RFC 2131 4.1):
@@ -116,16 +119,21 @@ func (l dropPrintf4) Printf(format string, _ ...any) {
 //
 // Inputs longer than maxDatagramNS are cut to it (one frame on the veth);
 // the server reads at most 4096 bytes, which is what the oracles parse.
-func Server4NS(data []byte) error {
+func NSServer4(data []byte) error {
 	d, err := theDaemon4NS()
 	if err != nil {
 		return err
 	}
+	return d.run(data)
+}
+
+// run is NSServer4 on d.
+func (d *daemon4ns) run(data []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	select {
 	case err := <-d.serveErr:
-		return harness.Violated("invariant", "Server4NS.Serve", "the server stopped serving: %v", err)
+		return harness.Violated("invariant", "NSServer4.Serve", "the server stopped serving: %v", err)
 	default:
 	}
 	d.pool.reset()
@@ -138,19 +146,19 @@ func Server4NS(data []byte) error {
 	select {
 	case h = <-d.done:
 	case err := <-d.serveErr:
-		return harness.Violated("invariant", "Server4NS.Serve", "the server stopped serving on a %d-byte datagram: %v", len(data), err)
+		return harness.Violated("invariant", "NSServer4.Serve", "the server stopped serving on a %d-byte datagram: %v", len(data), err)
 	case <-time.After(nsGuard):
-		return harness.Violated("invariant", "Server4NS.Serve", "a %d-byte datagram neither handled nor dropped in %v", len(data), nsGuard)
+		return harness.Violated("invariant", "NSServer4.Serve", "a %d-byte datagram neither handled nor dropped in %v", len(data), nsGuard)
 	}
 	if h.writes <= 0 && len(h.errs) == 0 {
 		return nil
 	}
 	if len(h.errs) > 0 {
-		return harness.Violated("invariant", "Server4NS.WriteTo", "the server's socket refused a reply to %v: %v", peer, h.errs[0])
+		return harness.Violated("invariant", "NSServer4.WriteTo", "the server's socket refused a reply to %v: %v", peer, h.errs[0])
 	}
 	req, err := dhcpv4.FromBytes(data[:min(len(data), 4096)])
 	if err != nil {
-		return harness.Violated("invariant", "Server4NS.Handler", "server answered a packet FromBytes rejects (%v)", err)
+		return harness.Violated("invariant", "NSServer4.Handler", "server answered a packet FromBytes rejects (%v)", err)
 	}
 	for i := 0; i < h.writes; i++ {
 		r, err := d.receive(via)
@@ -199,12 +207,12 @@ func (d *daemon4ns) receive(c *ipv4.PacketConn) (datagram, error) {
 	}
 	n, cm, src, err := c.ReadFrom(buf)
 	if err != nil {
-		return datagram{}, harness.Violated("invariant", "Server4NS.Reply", "a reply the server wrote never arrived: %v", err)
+		return datagram{}, harness.Violated("invariant", "NSServer4.Reply", "a reply the server wrote never arrived: %v", err)
 	}
 	port := c.LocalAddr().(*net.UDPAddr).Port
 	s, ok := src.(*net.UDPAddr)
 	if !ok || !s.IP.Equal(d.l.srvIP4()) || s.Port != dhcpv4.ServerPort || cm == nil || cm.IfIndex != d.l.ClientIndex {
-		return datagram{}, harness.Violated("invariant", "Server4NS.Reply.Source", "reply from %v (control %v), want %v:%d on %s", src, cm, d.l.srvIP4(), dhcpv4.ServerPort, d.l.ClientLink)
+		return datagram{}, harness.Violated("invariant", "NSServer4.Reply.Source", "reply from %v (control %v), want %v:%d on %s", src, cm, d.l.srvIP4(), dhcpv4.ServerPort, d.l.ClientLink)
 	}
 	return datagram{data: buf[:n], addr: &net.UDPAddr{IP: cm.Dst, Port: port}}, nil
 }

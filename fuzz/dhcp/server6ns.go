@@ -29,9 +29,13 @@ type daemon6ns struct {
 	cli546   *ipv6.PacketConn
 	cli547   *ipv6.PacketConn
 	l        *link
+	server   *server6.Server
 }
 
-var theDaemon6NS = sync.OnceValues(func() (*daemon6ns, error) {
+var theDaemon6NS = sync.OnceValues(newDaemon6NS)
+
+// newDaemon6NS starts a daemon on a new link.
+func newDaemon6NS() (*daemon6ns, error) {
 	l, err := newLink()
 	if err != nil {
 		return nil, err
@@ -46,20 +50,19 @@ var theDaemon6NS = sync.OnceValues(func() (*daemon6ns, error) {
 		defer func() { d.done <- handled{writes: c.writes, errs: c.errs} }()
 		d.pool.handle(c, peer, m)
 	}
-	var s *server6.Server
 	if err := l.Server.Do(func() error {
 		var err error
-		s, err = server6.NewServer(l.ServerLink, nil, handler, server6.WithLogger(logger))
+		d.server, err = server6.NewServer(l.ServerLink, nil, handler, server6.WithLogger(logger))
 		return err
 	}); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: server6.NewServer(%q, nil) in the server namespace: %w", l.ServerLink, err)
 	}
-	go func() { d.serveErr <- s.Serve() }()
+	go func() { d.serveErr <- d.server.Serve() }()
 	if err := l.Client.Do(d.openClient); err != nil {
 		return nil, fmt.Errorf("dhcpfuzz: the DHCPv6 client side: %w", err)
 	}
 	return d, nil
-})
+}
 
 func (d *daemon6ns) openClient() error {
 	ifc, err := net.InterfaceByName(d.l.ClientLink)
@@ -97,7 +100,7 @@ func (l dropPrintf6) Printf(format string, _ ...any) {
 	}
 }
 
-// Server6NS sends data, as one UDP datagram, over a veth pair to the real
+// NSServer6 sends data, as one UDP datagram, over a veth pair to the real
 // server6 daemon in another network namespace, answered by pool6, and
 // reads its replies on the client side. The datagram travels as RFC 8415
 // 7.1 and 19 say a message of its type would:
@@ -113,16 +116,21 @@ func (l dropPrintf6) Printf(format string, _ ...any) {
 //   - invariant: every reply the handler wrote arrives, from the server
 //     end's link-local address, port 547, on the client's link, unicast to
 //     the sender.
-func Server6NS(data []byte) error {
+func NSServer6(data []byte) error {
 	d, err := theDaemon6NS()
 	if err != nil {
 		return err
 	}
+	return d.run(data)
+}
+
+// run is NSServer6 on d.
+func (d *daemon6ns) run(data []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	select {
 	case err := <-d.serveErr:
-		return harness.Violated("invariant", "Server6NS.Serve", "the server stopped serving: %v", err)
+		return harness.Violated("invariant", "NSServer6.Serve", "the server stopped serving: %v", err)
 	default:
 	}
 	d.pool.reset()
@@ -135,19 +143,19 @@ func Server6NS(data []byte) error {
 	select {
 	case h = <-d.done:
 	case err := <-d.serveErr:
-		return harness.Violated("invariant", "Server6NS.Serve", "the server stopped serving on a %d-byte datagram: %v", len(data), err)
+		return harness.Violated("invariant", "NSServer6.Serve", "the server stopped serving on a %d-byte datagram: %v", len(data), err)
 	case <-time.After(nsGuard):
-		return harness.Violated("invariant", "Server6NS.Serve", "a %d-byte datagram neither handled nor dropped in %v", len(data), nsGuard)
+		return harness.Violated("invariant", "NSServer6.Serve", "a %d-byte datagram neither handled nor dropped in %v", len(data), nsGuard)
 	}
 	if len(h.errs) > 0 {
-		return harness.Violated("invariant", "Server6NS.WriteTo", "the server's socket refused a reply: %v", h.errs[0])
+		return harness.Violated("invariant", "NSServer6.WriteTo", "the server's socket refused a reply: %v", h.errs[0])
 	}
 	if h.writes <= 0 {
 		return nil
 	}
 	req, err := dhcpv6.FromBytes(data[:min(len(data), 4096)])
 	if err != nil {
-		return harness.Violated("invariant", "Server6NS.Handler", "server answered a packet FromBytes rejects (%v)", err)
+		return harness.Violated("invariant", "NSServer6.Handler", "server answered a packet FromBytes rejects (%v)", err)
 	}
 	for i := 0; i < h.writes; i++ {
 		r, err := d.receive(from)
@@ -187,11 +195,11 @@ func (d *daemon6ns) receive(c *ipv6.PacketConn) (datagram, error) {
 	}
 	n, cm, src, err := c.ReadFrom(buf)
 	if err != nil {
-		return datagram{}, harness.Violated("invariant", "Server6NS.Reply", "a reply the server wrote never arrived: %v", err)
+		return datagram{}, harness.Violated("invariant", "NSServer6.Reply", "a reply the server wrote never arrived: %v", err)
 	}
 	s, ok := src.(*net.UDPAddr)
 	if !ok || !s.IP.Equal(d.l.srvLL()) || s.Port != dhcpv6.DefaultServerPort || cm == nil || cm.IfIndex != d.l.ClientIndex || !cm.Dst.Equal(d.l.cliLL()) {
-		return datagram{}, harness.Violated("invariant", "Server6NS.Reply.Source", "reply from %v (control %v), want [%v]:%d to %v on %s", src, cm, d.l.srvLL(), dhcpv6.DefaultServerPort, d.l.cliLL(), d.l.ClientLink)
+		return datagram{}, harness.Violated("invariant", "NSServer6.Reply.Source", "reply from %v (control %v), want [%v]:%d to %v on %s", src, cm, d.l.srvLL(), dhcpv6.DefaultServerPort, d.l.cliLL(), d.l.ClientLink)
 	}
 	return datagram{data: buf[:n], addr: src}, nil
 }

@@ -2,16 +2,14 @@ package dhcpfuzz
 
 import (
 	"encoding/binary"
-	"errors"
 	"net"
-	"os"
 	"sync"
 	"time"
 )
 
 // Plumbing the namespace targets share: counting a handler's writes, the
 // long guard on waits that only expire when something is wrong, and a raw
-// IPv4/UDP frame builder independent of nclient4's (the Server4NS client
+// IPv4/UDP frame builder independent of nclient4's (the NSServer4 client
 // sends from 0.0.0.0, which only a link-layer socket can do).
 
 // nsGuard bounds every wait on the other namespace. Delivery over a veth
@@ -74,9 +72,4 @@ func ipv4UDP(src, dst net.IP, sport, dport int, payload []byte) []byte {
 	binary.BigEndian.PutUint16(b[24:], uint16(8+len(payload)))
 	copy(b[28:], payload)
 	return b
-}
-
-// isTimeout reports a read deadline passing.
-func isTimeout(err error) bool {
-	return errors.Is(err, os.ErrDeadlineExceeded)
 }

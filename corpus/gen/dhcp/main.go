@@ -4,7 +4,8 @@
 // server replies for the nclient4 target), corpus/dhcp-client6 (the same
 // for nclient6), corpus/dhcp-exchange4 and corpus/dhcp-exchange6 (scripts
 // for the DHCPv4 and DHCPv6 stateful exchange targets), corpus/dhcp-rawudp4 (IPv4 frames for
-// the nclient4 raw socket layer), and the dictionaries corpus/dhcpv4.dict
+// the nclient4 raw socket layer), corpus/dhcp-listen (daemon configurations
+// for NSListen), and the dictionaries corpus/dhcpv4.dict
 // and corpus/dhcpv6.dict. Every packet is built with the library's own
 // constructors and modifiers (or, where the library cannot express it, such
 // as option overload, by editing its output) and stored through
@@ -85,6 +86,7 @@ func run(root string) error {
 		{"dhcp-exchange4", exchangeSeeds()},
 		{"dhcp-exchange6", exchange6Seeds()},
 		{"dhcp-rawudp4", raw},
+		{"dhcp-listen", listenSeeds()},
 	}
 	for _, s := range sets {
 		dir := corpus.Dir{Root: root, Format: s.format}

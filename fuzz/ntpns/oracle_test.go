@@ -13,7 +13,6 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/netns"
 	"github.com/sirupsen/logrus"
 	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // isolatedResponder skips unless TestMain moved the process into a
@@ -159,15 +158,13 @@ func TestStopOracleCanFail(t *testing.T) {
 	// An address the server does not manage (-manage=false) stays on the
 	// interface after Stop.
 	vip := netip.MustParseAddr("10.77.1.201")
-	lo, err := netlink.LinkByName("lo")
-	if err != nil {
+	if err := addToLoopback(vip); err != nil {
 		t.Fatal(err)
 	}
-	addr := &netlink.Addr{IPNet: &net.IPNet{IP: vip.AsSlice(), Mask: net.CIDRMask(32, 32)}, Flags: unix.IFA_F_NODAD}
-	if err := netlink.AddrAdd(lo, addr); err != nil {
-		t.Fatal(err)
-	}
-	defer netlink.AddrDel(lo, addr)
+	defer func() {
+		lo, _ := netlink.LinkByName("lo")
+		netlink.AddrDel(lo, &netlink.Addr{IPNet: &net.IPNet{IP: vip.AsSlice(), Mask: net.CIDRMask(32, 32)}})
+	}()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	violation, err := lifecycle(p, r.client, "-manage=false", "-ip", vip.String())

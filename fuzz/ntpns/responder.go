@@ -21,6 +21,8 @@ import (
 	"github.com/facebook/time/ntp/responder/server"
 	"github.com/facebook/time/timestamp"
 	"github.com/sirupsen/logrus"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // announceInterval is the responder's period between announcements (30 s,
@@ -249,18 +251,49 @@ func sharedNSResponder() (*nsResponder, error) {
 // by routers that learn them from its announcements); and the NTS server
 // on the veth end's own addresses, which it finds already there.
 //
-// The managed addresses are IPv4 only: the server binds an address right
+// The addresses the server adds are IPv4 only: it binds an address right
 // after adding it, and a new IPv6 address is tentative until the kernel's
-// DAD work runs (even with DAD off; only IFA_F_NODAD avoids it, and the
-// server does not set it), so binding a managed IPv6 address fails, and
-// the listener calls log.Fatalf, whenever that work has not run yet. Here
-// it had not in every try (3 of 3, loaded machine).
-var nsVIPs = netip.MustParsePrefix("10.77.1.0/24")
+// DAD work runs (even on loopback, where there is no DAD; only IFA_F_NODAD
+// avoids it, and the server does not set it), so binding a new IPv6 address
+// fails, and the listener calls log.Fatalf, whenever that work has not run
+// yet: 3 of 3 tries here, and 10 of 20 for a standalone program on lo in a
+// fresh namespace (load 20). The lifecycle server's IPv6 address is put on
+// loopback beforehand instead, as by an operator (with the server's own
+// prefix length): the server finds it there and, on Stop, removes it like
+// the ones it added.
+var (
+	nsVIPs   = netip.MustParsePrefix("10.77.1.0/24")
+	nsVIPs6  = netip.MustParsePrefix("fd77:1::/64")
+	nsLoVIP6 = netip.MustParseAddr("fd77:1::200")
+)
 
 const (
 	nsLifecycleVIP = "10.77.1.200"
 	nsPlainVIP     = "10.77.1.124"
 )
+
+// addToLoopback puts a on the process namespace's loopback with the
+// prefix length the server uses for the addresses it adds (/32, /64: Stop
+// removes a configured address only with that length), ready at once
+// (IFA_F_NODAD).
+func addToLoopback(a netip.Addr) error {
+	bits := 32
+	if a.Is6() {
+		bits = 64
+	}
+	lo, err := netlink.LinkByName("lo")
+	if err != nil {
+		return fmt.Errorf("ntpfuzz: find lo: %w", err)
+	}
+	err = netlink.AddrAdd(lo, &netlink.Addr{
+		IPNet: &net.IPNet{IP: a.AsSlice(), Mask: net.CIDRMask(bits, a.BitLen())},
+		Flags: unix.IFA_F_NODAD,
+	})
+	if err != nil {
+		return fmt.Errorf("ntpfuzz: add %s to lo: %w", a, err)
+	}
+	return nil
+}
 
 func startNSResponder() (*nsResponder, error) {
 	logrus.SetOutput(io.Discard)
@@ -273,12 +306,17 @@ func startNSResponder() (*nsResponder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.RouteToServer(nsVIPs); err != nil {
+	for _, vips := range []netip.Prefix{nsVIPs, nsVIPs6} {
+		if err := p.RouteToServer(vips); err != nil {
+			return nil, err
+		}
+	}
+	if err := addToLoopback(nsLoVIP6); err != nil {
 		return nil, err
 	}
 	announceInterval = nsAnnounceInterval
 	r := &nsResponder{client: c, wait: ntpfuzz.ResponderWait}
-	if r.lifecycle, err = lifecycle(p, c, "-announce", "-ip", nsLifecycleVIP); err != nil {
+	if r.lifecycle, err = lifecycle(p, c, "-announce", "-ip", nsLifecycleVIP, "-ip", nsLoVIP6.String()); err != nil {
 		return nil, err
 	}
 	nts, err := startNSServer(p, c, "nts", true, "-announce", "-iface", p.ServerLink,

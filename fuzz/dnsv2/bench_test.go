@@ -25,3 +25,5 @@ func BenchmarkV2WireDecodeOnly(b *testing.B) {
 }
 
 func BenchmarkV2Zone(b *testing.B) { harness.BenchCorpus(b, "dns-zone", Zone) }
+
+func BenchmarkV2Server(b *testing.B) { harness.BenchCorpus(b, "dns-wire", Server) }

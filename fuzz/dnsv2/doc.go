@@ -10,6 +10,7 @@
 // (corpus/<format>/) and calls:
 //
 //	Wire        Msg.Unpack -> every accessor -> Pack -> Unpack, Pack fixpoint, Len bound, Clone/Equal/Compare (dns-wire)
+//	Server      dns.Server on loopback UDP/TCP (started once) with a nameserver handler: EDNS sizing, truncation, TSIG verify/sign (dns-wire)
 //	Zone        ZoneParser ($GENERATE, $INCLUDE from an in-memory FS): String -> New -> String, fields, wire round trip (dns-zone)
 //
 // Where v2's Msg cannot hold what the wire said, the normal form that

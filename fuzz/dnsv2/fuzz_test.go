@@ -15,3 +15,8 @@ func FuzzV2Zone(f *testing.F) {
 	harness.Seed(f, "dns-zone")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Zone) })
 }
+
+func FuzzV2Server(f *testing.F) {
+	harness.Seed(f, "dns-wire")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server) })
+}

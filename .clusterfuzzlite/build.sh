@@ -54,6 +54,7 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzServer dn
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzStructured dns_FuzzStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTCPPipeline dns_FuzzTCPPipeline
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTSIG dns_FuzzTSIG
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTextDifferential dns_FuzzTextDifferential
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTransfer dns_FuzzTransfer
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzTruncate dns_FuzzTruncate
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dns FuzzWire dns_FuzzWire

@@ -41,7 +41,8 @@ type wireView struct {
 	header    []string // see headerNames
 	questions []string // name|type|class
 	sections  [3][]string
-	edns      string // UDP size, DO, version, extended RCODE; "" without exactly one OPT
+	rdata     [3][]rrNorm // v1 and v2 only: each record of sections in the normal form of v1v2norm.go
+	edns      string      // UDP size, DO, version, extended RCODE; "" without exactly one OPT
 }
 
 var headerNames = []string{"ID", "QR", "Opcode", "AA", "TC", "RD", "RA", "AD", "CD", "Rcode"}
@@ -77,6 +78,7 @@ func v1View(mm *dns.Msg, err error) wireView {
 				continue
 			}
 			v.sections[i] = append(v.sections[i], rrView(rawName(h.Name), h.Rrtype, h.Class, h.Ttl))
+			v.rdata[i] = append(v.rdata[i], v1Norm(rr))
 		}
 	}
 	if opt := mm.IsEdns0(); opt != nil && opts == 1 {
@@ -110,16 +112,22 @@ func v2View(data []byte) wireView {
 	}
 	// Put a trailing SIG(0) and TSIG back where they were on the wire.
 	var sig, tsig []string
+	var sigRR, tsigRR []dnsv2.RR
 	for _, rr := range m.Pseudo {
 		h := rr.Header()
 		switch rr.(type) {
 		case *dnsv2.SIG:
 			sig = append(sig, rrView(h.Name, dnsv2.TypeSIG, h.Class, h.TTL))
+			sigRR = append(sigRR, rr)
 		case *dnsv2.TSIG:
 			tsig = append(tsig, rrView(h.Name, dnsv2.TypeTSIG, h.Class, h.TTL))
+			tsigRR = append(tsigRR, rr)
 		}
 	}
 	v.sections[2] = append(append(v.sections[2], sig...), tsig...)
+	for i, sec := range [][]dnsv2.RR{m.Answer, m.Ns, append(append(append([]dnsv2.RR(nil), m.Extra...), sigRR...), tsigRR...)} {
+		v.rdata[i] = v2Norms(sec)
+	}
 	if countOPT(data) == 1 {
 		v.edns = fmt.Sprintf("udp=%d do=%v version=%d rcode=%d", m.UDPSize, m.Security, m.Version, m.Rcode)
 	}
@@ -217,6 +225,9 @@ func compareViews(data []byte, ref, other *wireView) error {
 	}
 	if other.decoder == "v2" && ref.edns != other.edns {
 		return harness.Violated("differential", d+".EDNS0", "miekg/dns v1 %q, %s %q", ref.edns, d, other.edns)
+	}
+	if other.decoder == "v2" {
+		return compareRdata(data, ref, other)
 	}
 	return nil
 }

@@ -85,3 +85,8 @@ func FuzzTCPPipeline(f *testing.F) {
 	harness.Seed(f, "dns-tcp")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, TCPPipeline) })
 }
+
+func FuzzTextDifferential(f *testing.F) {
+	harness.Seed(f, "dns-zone")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ZoneDifferential) })
+}

@@ -15,6 +15,12 @@
 //	Names         name decompression (pointer loops) against an independent RFC 1035 decoder (dns-wire)
 //	Truncate      Msg.Copy depth and Msg.Truncate invariants (dns-wire)
 //	Server        a real dns.Server started once on an in-memory PacketConn, reply invariants (dns-wire)
+//	ClientConfig  resolv.conf through ClientConfigFromReader against an independent reader (resolv-conf)
+//	ClientExchange Client.Exchange against a scripted malicious server on loopback (dns-exchange)
+//	Transfer      Transfer.In against a scripted primary (a model of RFC 5936/1995/8945), Out -> In on loopback (dns-xfr)
+//	SIG0          SIG(0) Verify against an independent RFC 2931 check, sign-verify-tamper, UPDATE helpers per RFC 2136 (dns-wire)
+//	PrivateKey    BIND private-key files: ReadPrivateKey, PrivateKeyString round trip, an independent reader (dns-privkey)
+//	TCPPipeline   queries pipelined on one TCP connection to a loopback dns.Server with a ServeMux, plus its UDP twin (dns-tcp)
 //
 // Where two representations of one value are tolerated, the normal form
 // that erases the difference lists it with its reason (normalMsg,

@@ -231,7 +231,8 @@ type keyFile map[string]string
 // readKeyFile reads a private-key file as BIND writes it: lines of
 // "Key: value", keys compared without case, ';' starting a comment, blank
 // lines skipped, the last line of a key winning. standard is false when a
-// line has another shape (no colon, no space after it, a second colon):
+// line has another shape (no colon, no space after it, a second colon,
+// nothing before it):
 // there the format says nothing and agreement is not checked (miekg/dns's
 // lexer eats the octet after the colon whatever it is, and drops colons
 // from values).
@@ -245,8 +246,8 @@ func readKeyFile(text string) (keyFile, bool) {
 			continue
 		}
 		i := strings.Index(line, ": ")
-		if i < 0 || strings.Count(line, ":") != 1 {
-			return nil, false
+		if i <= 0 || strings.Count(line, ":") != 1 {
+			return nil, false // miekg/dns also rejects an empty key
 		}
 		f[strings.ToLower(line[:i])] = line[i+2:]
 	}

@@ -29,8 +29,8 @@ import (
 //     RRsetNotUsed, NameUsed, NameNotUsed, one per record), whose wire form
 //     must be the RFC 2136 2.4/2.5 encoding of each (oracle "update" at
 //     "<helper>.<field>");
-//   - that UPDATE (or, when it does not pack, the message itself) is
-//     signed with SIG.Sign by one fixed key and must then verify with
+//   - that UPDATE or the message itself (its SIG or TSIG removed), one
+//     or the other by the input's checksum, is signed with SIG.Sign by one fixed key and must then verify with
 //     SIG.Verify and the independent check (oracle "sig0" at "Verify",
 //     "differential" at "SIG0.Sign"), unpack to the message signed (oracle
 //     "sig0" at "Sign.Message"), and fail to verify once one covered byte
@@ -51,9 +51,10 @@ func SIG0(data []byte) error {
 	if err != nil {
 		return err
 	}
-	k := sig0Keys()[int(crc32.ChecksumIEEE(data)%uint32(len(sig0Keys())))]
-	if u != nil {
-		return signAndCheck(k, u, int(crc32.ChecksumIEEE(data)))
+	sum := crc32.ChecksumIEEE(data)
+	k := sig0Keys()[int(sum/2%uint32(len(sig0Keys())))]
+	if u != nil && sum%2 == 0 {
+		return signAndCheck(k, u, int(sum))
 	}
 	stripped := m.Copy()
 	if n := len(stripped.Extra); n > 0 {
@@ -61,7 +62,7 @@ func SIG0(data []byte) error {
 			stripped.Extra = stripped.Extra[:n-1]
 		}
 	}
-	return signAndCheck(k, stripped, int(crc32.ChecksumIEEE(data)))
+	return signAndCheck(k, stripped, int(sum))
 }
 
 // sig0Key is a fixed KEY of sig0KeyPairs with its private key.

@@ -2,6 +2,7 @@ package dnsfuzz
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ import (
 // example.org. to zoneHandler; and sends the first query the server must
 // answer as a UDP datagram to the same server code on a real UDP socket
 // (ListenAndServe with ReusePort: udp.go's session handling, socket
-// options). The input is the TCP stream: 2-byte lengths and messages (a
+// options) and through miekg/dns's Client over TCP. The input is the TCP stream: 2-byte lengths and messages (a
 // cut last frame is sent as it is); frame i's ID is set to 0x1000+i so
 // each reply names its query.
 //
@@ -34,7 +35,10 @@ import (
 //     frame shorter than a header, or a response, gets none; no reply
 //     answers nothing;
 //   - at "Reply.Len" (UDP): the reply fits the client's buffer;
-//   - at "DecorateReader": every frame went through the decorated reader.
+//   - at "DecorateReader": every frame went through the decorated reader;
+//   - at "Client.Exchange": the first answerable query, sent by
+//     miekg/dns's own Client over TCP (plain, TSIG-signed, or on a Conn),
+//     gets its reply without error.
 func TCPPipeline(data []byte) error {
 	srv, err := startTCPServer()
 	if err != nil {
@@ -54,7 +58,75 @@ func TCPPipeline(data []byte) error {
 	if n := srv.reads.Load(); n < int64(len(frames)) {
 		return harness.Violated("invariant", "DecorateReader", "%d frames, %d reads through the decorated reader", len(frames), n)
 	}
-	return udpOnce(srv.udp, frames)
+	if err := udpOnce(srv.udp, frames); err != nil {
+		return err
+	}
+	return clientOnce(srv.tcp, frames, len(data)%3)
+}
+
+// clientOnce sends the first frame the server must answer through
+// miekg/dns's own client over TCP, one of three ways by how: Client with
+// separate timeouts and ExchangeContext; Client signing it with TSIG
+// (TsigSecret: the signed reply is verified); WriteMsg and ReadMsg on a
+// Conn from DialTimeout. The exchange must succeed with the query's ID and, for one
+// question, its question.
+func clientOnce(addr string, frames [][]byte, how int) error {
+	for _, f := range frames {
+		action, _ := frameAction(f)
+		var m dns.Msg
+		if action != dns.MsgAccept || m.Unpack(f) != nil {
+			continue
+		}
+		if n := len(m.Extra); n > 0 && m.Extra[n-1].Header().Rrtype == dns.TypeTSIG {
+			m.Extra = m.Extra[:n-1]
+		}
+		if _, err := m.Pack(); err != nil {
+			return nil // Wire's business
+		}
+		r, err := exchangeClient(addr, &m, how)
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil // a starved machine
+		}
+		if err != nil {
+			return harness.Violated("invariant", "Client.Exchange", "miekg/dns's client (way %d) to its own server: %v\n%v", how, err, &m)
+		}
+		if r.Id != m.Id || !r.Response {
+			return harness.Violated("invariant", "Client.Exchange", "reply id %d QR=%v to id %d", r.Id, r.Response, m.Id)
+		}
+		if m.Opcode == dns.OpcodeQuery && len(m.Question) == 1 && r.Rcode != dns.RcodeFormatError && (len(r.Question) != 1 || r.Question[0] != m.Question[0]) {
+			return harness.Violated("invariant", "Client.Exchange", "question %v answered as %v", m.Question, r.Question)
+		}
+		return nil
+	}
+	return nil
+}
+
+func exchangeClient(addr string, m *dns.Msg, how int) (*dns.Msg, error) {
+	switch how {
+	case 0:
+		c := &dns.Client{Net: "tcp", DialTimeout: 5 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		r, _, err := c.ExchangeContext(ctx, m, addr)
+		return r, err
+	case 1:
+		c := &dns.Client{Net: "tcp", Timeout: 5 * time.Second, TsigSecret: map[string]string{xfrKeyName: tsigSecret}}
+		m.SetTsig(xfrKeyName, dns.HmacSHA256, 300, time.Now().Unix())
+		r, _, err := c.Exchange(m, addr)
+		return r, err
+	default:
+		conn, err := dns.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		if err := conn.WriteMsg(m); err != nil {
+			return nil, err
+		}
+		return conn.ReadMsg()
+	}
 }
 
 // pipelined splits data into frames, gives each its ID, and returns them

@@ -2,6 +2,7 @@ package dnsfuzz
 
 import (
 	"encoding/binary"
+	"net"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -49,4 +50,34 @@ func TestTCPPipeline(t *testing.T) {
 	swapped := append([][]byte{replies[1], replies[0]}, replies[2:]...)
 	wantViolation(t, checkPipelined(frames, swapped), "invariant", "Reply")
 	wantViolation(t, checkPipelined(frames[4:], replies[:1]), "invariant", "Reply.Count")
+}
+
+// TestTCPPipelineClientOracleFires points the client check at a server
+// that hangs up on every connection.
+func TestTCPPipelineClientOracleFires(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	frames, _ := pipelined(frameOf(new(dns.Msg).SetQuestion("www.example.org.", dns.TypeA)))
+	srv, err := startTCPServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for how := 0; how < 3; how++ {
+		if err := clientOnce(srv.tcp, frames, how); err != nil {
+			t.Fatalf("way %d to the real server: %v", how, err)
+		}
+		wantViolation(t, clientOnce(ln.Addr().String(), frames, how), "invariant", "Client.Exchange")
+	}
 }

@@ -359,10 +359,28 @@ var generatedAlgs = []struct {
 	bits int
 }{{dns.RSASHA256, 1024}, {dns.RSASHA512, 1024}, {dns.ECDSAP256SHA256, 256}, {dns.ECDSAP384SHA384, 384}, {dns.ED25519, 256}}
 
-var generatedKeysRoundTrip = sync.OnceValue(func() error {
+// generateKey is DNSKEY.Generate; oracle tests replace it.
+var generateKey = (*dns.DNSKEY).Generate
+
+var generatedKeysRoundTrip = sync.OnceValue(generatedKeys)
+
+func generatedKeys() error {
+	newKey := func(alg uint8) *dns.DNSKEY {
+		return &dns.DNSKEY{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET}, Flags: 256, Protocol: 3, Algorithm: alg}
+	}
+	// A size the algorithm does not have, and an algorithm Generate does
+	// not make, are refused.
+	for _, alg := range []uint8{dns.RSASHA1, dns.RSASHA1NSEC3SHA1, dns.RSASHA256, dns.RSASHA512, dns.ECDSAP256SHA256, dns.ECDSAP384SHA384, dns.ED25519} {
+		if _, err := generateKey(newKey(alg), 8192); !errors.Is(err, dns.ErrKeySize) {
+			return harness.Violated("keyscan", "Generate.Size", "Generate(8192) for algorithm %d: %v, want ErrKeySize", alg, err)
+		}
+	}
+	if _, err := generateKey(newKey(dns.DSA), 1024); !errors.Is(err, dns.ErrAlg) {
+		return harness.Violated("keyscan", "Generate.Alg", "Generate for DSA: %v, want ErrAlg", err)
+	}
 	for _, g := range generatedAlgs {
-		k := &dns.DNSKEY{Hdr: dns.RR_Header{Name: "example.org.", Rrtype: dns.TypeDNSKEY, Class: dns.ClassINET}, Flags: 256, Protocol: 3, Algorithm: g.alg}
-		priv, err := k.Generate(g.bits)
+		k := newKey(g.alg)
+		priv, err := generateKey(k, g.bits)
 		if err != nil {
 			return harness.Violated("keyscan", "Generate", "Generate(%d) for algorithm %d: %v", g.bits, g.alg, err)
 		}
@@ -371,4 +389,4 @@ var generatedKeysRoundTrip = sync.OnceValue(func() error {
 		}
 	}
 	return nil
-})
+}

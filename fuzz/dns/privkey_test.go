@@ -116,3 +116,32 @@ func TestPrivateKeyInvalidKeyPanics(t *testing.T) {
 	}()
 	_ = PrivateKey([]byte(file))
 }
+
+func TestPrivateKeyGenerateOraclesFire(t *testing.T) {
+	if err := generatedKeys(); err != nil {
+		t.Fatal(err)
+	}
+	real := generateKey
+	swap(t, &generateKey, func(k *dns.DNSKEY, bits int) (crypto.PrivateKey, error) {
+		if bits == 8192 {
+			bits = 256 // a Generate that ignores the size it was asked for
+		}
+		return real(k, bits)
+	})
+	wantViolation(t, generatedKeys(), "keyscan", "Generate.Size")
+	swap(t, &generateKey, func(k *dns.DNSKEY, bits int) (crypto.PrivateKey, error) {
+		if k.Algorithm == dns.DSA {
+			return nil, dns.ErrKeySize
+		}
+		return real(k, bits)
+	})
+	wantViolation(t, generatedKeys(), "keyscan", "Generate.Alg")
+	swap(t, &generateKey, func(k *dns.DNSKEY, bits int) (crypto.PrivateKey, error) {
+		p, err := real(k, bits)
+		if err == nil && k.Algorithm == dns.ECDSAP256SHA256 {
+			k.PublicKey = "AAAA" // a DNSKEY that does not hold the generated key
+		}
+		return p, err
+	})
+	wantViolation(t, generatedKeys(), "keyscan", "Generate")
+}

@@ -4,20 +4,24 @@
 // address right after adding it, while the kernel still holds it tentative,
 // and the listener calls log.Fatalf ("bind: cannot assign requested address").
 //
-// It needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN): it re-executes itself in a
-// fresh network namespace, brings lo up and starts one server per address
-// fd00::1..fd00::3e8 on lo, as `ntpresponder -ip fd00::K` does. Exit status 1
-// and the count when any listener failed, 0 when all bound.
+// It runs itself again in a fresh network namespace (as root, or in a user
+// namespace of its own where the system allows it), brings lo up and starts
+// one server per address fd00::1..fd00::3e8 on lo, as `ntpresponder -ip
+// fd00::K` does. Exit status 1 and the count when any listener failed, 0 when
+// all bound, 2 when it cannot run.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/facebook/time/ntp/responder/announce"
@@ -87,20 +91,29 @@ func (h hook) Fire(e *log.Entry) error {
 	return nil
 }
 
-// isolate re-executes the program in a new network namespace: unshare on a
-// locked thread, then exec from it, so every thread of the new image is
-// born there.
+// isolate runs the program again in a new network namespace and exits with
+// its status. Not as root, the new namespace belongs to a new user namespace
+// in which the program is root (where the system allows unprivileged user
+// namespaces).
 func isolate() {
-	errc := make(chan error)
-	go func() {
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare(CLONE_NEWNET) (run as root): %w", err)
-			return
-		}
-		errc <- unix.Exec("/proc/self/exe", os.Args, append(os.Environ(), "REPRO_NETNS=1"))
-	}()
-	fail(<-errc)
+	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
+	cmd.Env = append(os.Environ(), "REPRO_NETNS=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
+	if os.Geteuid() != 0 {
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	}
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.ExitCode())
+	}
+	if err != nil {
+		fail(fmt.Errorf("run in a new network namespace (needs root or unprivileged user namespaces): %w", err))
+	}
+	os.Exit(0)
 }
 
 func fail(err error) {

@@ -711,7 +711,8 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     (RFC 9460 2.1 allows any order in presentation format) are packed in
 //     that order; RFC 9460 2.2 says SvcParamKeys SHALL appear in
 //     increasing numeric order on the wire (v1 sorts them, and a receiver
-//     such as v1 or x/net dnsmessage rejects v2's output).
+//     such as v1 or x/net dnsmessage rejects v2's output). The packing
+//     half of findings/miekg-dns-v2-svcb-key-order (V2K4 is its other).
 //
 //   - V2K7 a relative name (no trailing dot: an owner, an rdata name, the
 //     argument of $ORIGIN) whose last label is over 63 octets is accepted
@@ -724,7 +725,7 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     taken modulo 2^32: "4294967296" is a TTL of 0, "10000000000" one of
 //     1410065408. RFC 1035 3.2.1 and 3.3.13 make them 32-bit unsigned
 //     integers; v1 rejects the text ("not a TTL", "bad SOA zone
-//     parameter").
+//     parameter"). findings/miekg-dns-v2-ttl-wrap.
 //
 //   - V2K9 an AAAA address with an IPv6 zone ("fe80::1%eth0", RFC 4007
 //     11) is accepted: v2 parses it with netip.ParseAddr, which allows

@@ -324,12 +324,54 @@ func startNSResponder() (*nsResponder, error) {
 	if err != nil {
 		return nil, err
 	}
-	plain, err := startNSServer(p, c, "plain", false, "-ip", nsPlainVIP, "-workers", "1")
+	// The plain server leaves its address to the operator
+	// (-manage-loopback=false), who has put it on loopback.
+	if err := addToLoopback(netip.MustParseAddr(nsPlainVIP)); err != nil {
+		return nil, err
+	}
+	plain, err := startNSServer(p, c, "plain", false, "-manage=false", "-ip", nsPlainVIP, "-workers", "1")
 	if err != nil {
 		return nil, err
 	}
 	r.servers = []*nsServer{nts, plain}
+	if r.lifecycle == nil {
+		if r.lifecycle, err = r.unroutable(p, plain); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// nsUnroutable is a client address the server has no route back to.
+var nsUnroutable = netip.MustParseAddr("10.77.3.2")
+
+// unroutable sends s a valid request from a source address it cannot
+// answer (a spoofed or asymmetrically routed client: the reply's sendto
+// fails) and returns a violation if s then stops serving.
+func (r *nsResponder) unroutable(p *netns.Pair, s *nsServer) (violation, err error) {
+	var conn *net.UDPConn
+	err = p.Client.Do(func() error {
+		l, err := netlink.LinkByName(p.ClientLink)
+		if err != nil {
+			return err
+		}
+		a := &netlink.Addr{IPNet: &net.IPNet{IP: nsUnroutable.AsSlice(), Mask: net.CIDRMask(32, 32)}}
+		if err := netlink.AddrAdd(l, a); err != nil {
+			return err
+		}
+		conn, err = net.ListenUDP("udp4", &net.UDPAddr{IP: nsUnroutable.AsSlice()})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ntpfuzz: a client socket on %s: %w", nsUnroutable, err)
+	}
+	defer conn.Close()
+	if _, err := conn.WriteToUDPAddrPort(validProbe(), s.addrs[0]); err != nil {
+		return nil, fmt.Errorf("ntpfuzz: send from %s: %w", nsUnroutable, err)
+	}
+	// The server reads requests in order: by the time it answers the
+	// probes, it has tried to answer this one.
+	return r.alive(s, s.addrs[0]), nil
 }
 
 // ifaceHas reports which of addrs the interface has.
@@ -398,7 +440,8 @@ func lifecycle(p *netns.Pair, c *nsClient, args ...string) (violation, err error
 //   - loop/Reply.Source: a reply comes from the address and port the request
 //     went to;
 //   - loop/Serving: after a request it does not answer, a server still
-//     answers a valid one;
+//     answers a valid one (checked once at start, too, after a request
+//     from a client address it has no route back to);
 //   - loop/Checker: the server's own health check passes (every listener
 //     and worker alive);
 //   - loop/Announce.Advertise: the server announces its configured

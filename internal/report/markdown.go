@@ -79,6 +79,9 @@ func Markdown(c *Crash, input []byte) []byte {
 		w("| Issue | [%s#%d](%s) |\n", c.Issue.Repo, c.Issue.Number, c.Issue.URL)
 	}
 	w("\n## Reproduce\n\n")
+	if note := c.StatusNote(); note != "" {
+		w("%s\n\n", note)
+	}
 	replay, gotest := c.ReproCommands(input)
 	w("```sh\n%s\n```\n\n", replay)
 	w("replays `crashers/%s/input` against the current code. As a plain Go test, from the module root (strict mode: suppressions and known-bug tolerances off):\n\n", c.StoreKey())
@@ -87,11 +90,11 @@ func Markdown(c *Crash, input []byte) []byte {
 		w("## Message\n\n```\n%s\n```\n\n", strings.ReplaceAll(Clean(c.RawMessage, false), "```", "`\u200b``"))
 	}
 	w("## Input\n\n")
-	state := "minimised from"
-	if !c.Minimized {
-		state = "not yet minimised;"
+	if why := c.NotMinimized(); why != "" {
+		w("%d bytes (%s; a %d-byte original).\n\n", c.Input.Size, why, c.Original.Size)
+	} else {
+		w("%d bytes (minimised from a %d-byte original).\n\n", c.Input.Size, c.Original.Size)
 	}
-	w("%d bytes (%s a %d-byte original).\n\n", c.Input.Size, state, c.Original.Size)
 	shown := input
 	if len(shown) > maxHexDump {
 		shown = shown[:maxHexDump]
@@ -120,7 +123,14 @@ func Markdown(c *Crash, input []byte) []byte {
 		w("\n")
 	}
 	if c.Triage != nil {
-		w("## Triage\n\nLast replayed %s: reproduced %d of %d times.\n\n", c.Triage.At.Format(time.RFC3339), c.Triage.Reproduced, c.Triage.Attempts)
+		w("## Triage\n\nLast replayed %s: reproduced %d of %d times.", c.Triage.At.Format(time.RFC3339), c.Triage.Reproduced, c.Triage.Attempts)
+		if len(c.Triage.Other) > 0 {
+			w(" Failed as %s instead.", strings.Join(c.Triage.Other, ", "))
+		}
+		if c.Triage.Harness != "" {
+			w(" Replayed once more through the target package as of commit %s (today's differs from the one the crash was recorded with).", c.Triage.Harness)
+		}
+		w("\n\n")
 	}
 	if len(c.Sources) > 0 {
 		w("## Found by\n\n")

@@ -6,6 +6,8 @@
 package report
 
 import (
+	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -25,10 +27,11 @@ const (
 	// entry DuplicateOf names; that entry carries the bug from now on.
 	StatusDuplicate = "duplicate"
 	// StatusStale: the input passes today, but the library it crashed in
-	// is at the version it crashed with, so nothing was fixed: the harness
-	// no longer builds this input into the crashing call (see
-	// internal/triage). The stored stack and output stand; the bug needs a
-	// new reproducer.
+	// is at the version it crashed with (or the input still crashes it,
+	// as another signature, through the harness the crash was recorded
+	// with), so nothing was fixed: the harness no longer builds this input
+	// into the crashing call (see internal/triage). The stored stack and
+	// output stand; the bug needs a new reproducer.
 	StatusStale = "stale"
 )
 
@@ -171,4 +174,61 @@ func (c *Crash) StatusText() string {
 		return StatusDuplicate + " of " + c.DuplicateOf
 	}
 	return c.Status
+}
+
+// Minimizable reports whether 'fuzzrun minimize -all' takes the crash: a
+// reproducer that is not minimised yet and still fails as the crash's own
+// signature (open or flaky). Minimisation keeps an entry's signature, so a
+// duplicate's, a stale or a fixed entry's input cannot be minimised.
+func (c *Crash) Minimizable() bool {
+	return !c.Minimized && !c.NoReproducer && (c.Status == StatusOpen || c.Status == StatusFlaky)
+}
+
+// NotMinimized says why the reproducer is not minimised, or "" when it is.
+func (c *Crash) NotMinimized() string {
+	switch {
+	case c.Minimized:
+		return ""
+	case c.NoReproducer:
+		return "no reproducer to minimise"
+	case c.Minimizable():
+		return "not yet minimised ('fuzzrun minimize -all')"
+	case c.Status == StatusDuplicate:
+		return "not minimised, and cannot be: it fails as " + c.DuplicateOf + " now, and minimisation keeps an entry's own signature; " + c.DuplicateOf + " carries the bug"
+	case c.Status == StatusStale:
+		return "not minimised, and cannot be: it passes with today's harness"
+	}
+	return "not minimised, and cannot be: it passes now"
+}
+
+// StatusNote says what the status means for the reproducer, for every
+// status but open (whose reproducer fails as this signature), or "".
+func (c *Crash) StatusNote() string {
+	tri := c.Triage
+	switch c.Status {
+	case StatusDuplicate:
+		other := path.Join(path.Dir(c.StoreKey()), c.DuplicateOf)
+		return fmt.Sprintf("This input no longer fails as `%s`: the latest triage replay fails as `%s` (crashers/%s), the entry that carries the bug from now on. The commands below reproduce that crash, not this one.", c.ID, c.DuplicateOf, other)
+	case StatusStale:
+		how, why := "", "the library it crashed in is at the version it crashed with"
+		if tri != nil && tri.Harness != "" {
+			how = fmt.Sprintf(", and once more through the target package as of commit %s", tri.Harness)
+			if len(tri.Other) > 0 {
+				why = fmt.Sprintf("through the target package as of commit %s it still crashes the library, as %s", tri.Harness, strings.Join(tri.Other, ", "))
+			}
+		}
+		return fmt.Sprintf("The input passes today (the latest triage replayed it with today's harness%s), but %s: the bug is not fixed, the harness no longer builds this input into the crashing call. The message, stack and output.log are the recorded ones; the commands below pass. The bug needs a new reproducer.", how, why)
+	case StatusFixed:
+		n := 0
+		if tri != nil {
+			n = tri.Attempts
+		}
+		return fmt.Sprintf("The input passes every oracle in strict mode now (%d replays at the latest triage); the commands below pass. 'Fixed in' lists the dependency versions it stopped reproducing with.", n)
+	case StatusFlaky:
+		if tri != nil {
+			return fmt.Sprintf("Reproduced on %d of %d replays at the latest triage: the commands below may pass; run them again.", tri.Reproduced, tri.Attempts)
+		}
+		return "Reproduces on some replays only: the commands below may pass; run them again."
+	}
+	return ""
 }

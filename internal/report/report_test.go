@@ -187,3 +187,68 @@ func TestSARIFOracleLine(t *testing.T) {
 		t.Errorf("oracle result not at its t.Fatal line:\n%s", data)
 	}
 }
+
+// The table's * is a to-do 'fuzzrun minimize -all' does; an entry it
+// cannot minimise (its input fails as another signature, or passes) is
+// marked apart and the footnote says why.
+func TestTextMinimisedMarks(t *testing.T) {
+	todo, dup := sample()[0], sample()[0]
+	todo.Minimized, todo.ID = false, "111111111111"
+	dup.Minimized, dup.ID, dup.Status, dup.DuplicateOf = false, "222222222222", StatusDuplicate, "111111111111"
+	var b strings.Builder
+	if err := Text(&b, []*Crash{todo, dup}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"3*", "3~",
+		"* not yet minimised ('fuzzrun minimize -all')",
+		"~ not minimised, and cannot be",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	b.Reset()
+	Text(&b, []*Crash{dup})
+	if strings.Contains(b.String(), "minimize -all") {
+		t.Errorf("a duplicate alone is sent to 'minimize -all', which skips it:\n%s", b.String())
+	}
+}
+
+// A report whose status is not open says what its reproduction commands
+// do instead of failing as its signature.
+func TestMarkdownStatusNotes(t *testing.T) {
+	c := sample()[0]
+	c.Minimized = false
+	c.Status, c.DuplicateOf = StatusDuplicate, "8fe62a80a6e2"
+	c.Triage = &Triage{Attempts: 1, Other: []string{"8fe62a80a6e2"}}
+	md := string(Markdown(c, []byte("x")))
+	for _, want := range []string{
+		"the latest triage replay fails as `8fe62a80a6e2` (crashers/fuzz-dns.FuzzWire/8fe62a80a6e2)",
+		"The commands below reproduce that crash, not this one.",
+		"not minimised, and cannot be: it fails as 8fe62a80a6e2 now",
+		"Failed as 8fe62a80a6e2 instead.",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("duplicate's report.md lacks %q:\n%s", want, md)
+		}
+	}
+	c.Status, c.DuplicateOf = StatusStale, ""
+	c.Triage = &Triage{Attempts: 3, Harness: "2ccb940e749e"}
+	md = string(Markdown(c, []byte("x")))
+	for _, want := range []string{
+		"the bug is not fixed",
+		"the commands below pass. The bug needs a new reproducer.",
+		"as of commit 2ccb940e749e",
+		"not minimised, and cannot be: it passes with today's harness",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("stale report.md lacks %q:\n%s", want, md)
+		}
+	}
+	c.Status, c.Triage = StatusOpen, nil
+	if md = string(Markdown(c, []byte("x"))); strings.Contains(md, "commands below") || !strings.Contains(md, "not yet minimised ('fuzzrun minimize -all')") {
+		t.Errorf("open report.md:\n%s", md)
+	}
+}

@@ -17,8 +17,11 @@ func Text(w io.Writer, crashes []*Crash) error {
 	fmt.Fprintln(tw, "ID\tTARGET\tSTATUS\tKIND\tCOUNT\tSIZE\tLAST SEEN\tFINDING\tTITLE")
 	for _, c := range crashes {
 		size := fmt.Sprint(c.Input.Size)
-		if !c.Minimized {
+		switch {
+		case c.Minimizable():
 			size += "*"
+		case !c.Minimized && !c.NoReproducer:
+			size += "~"
 		}
 		finding := "-"
 		if c.Finding != nil {
@@ -29,11 +32,19 @@ func Text(w io.Writer, crashes []*Crash) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	var todo, cannot bool
 	for _, c := range crashes {
-		if !c.Minimized {
-			_, err := fmt.Fprintln(w, "\n* not yet minimised ('fuzzrun minimize -all')")
-			return err
-		}
+		todo = todo || c.Minimizable()
+		cannot = cannot || !c.Minimized && !c.NoReproducer && !c.Minimizable()
+	}
+	if todo || cannot {
+		fmt.Fprintln(w)
+	}
+	if todo {
+		fmt.Fprintln(w, "* not yet minimised ('fuzzrun minimize -all')")
+	}
+	if cannot {
+		fmt.Fprintln(w, "~ not minimised, and cannot be: the input no longer fails as the entry's own signature (a duplicate, stale or fixed entry; minimisation keeps the signature)")
 	}
 	return nil
 }

@@ -75,16 +75,21 @@ func (s *Store) ModulePath() string { return s.modulePath() }
 // modulePath is the module path in the store's go.mod, read once.
 func (s *Store) modulePath() string {
 	if s.modPath == "" {
-		data, err := os.ReadFile(filepath.Join(s.ModuleRoot, "go.mod"))
-		if err != nil {
-			return ""
-		}
-		for _, l := range strings.Split(string(data), "\n") {
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
-				s.modPath = strings.Trim(strings.TrimSpace(rest), `"`)
-				break
-			}
-		}
+		s.modPath = readModulePath(s.ModuleRoot)
 	}
 	return s.modPath
+}
+
+// readModulePath is the module path in root's go.mod, or "".
+func readModulePath(root string) string {
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
+			return strings.Trim(strings.TrimSpace(rest), `"`)
+		}
+	}
+	return ""
 }

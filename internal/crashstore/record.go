@@ -202,14 +202,23 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 		rc.FirstSeen = obs.Seen
 	}
 	addSource(rc, obs.Source)
+	// A fixed, stale or duplicate entry's reproducer no longer fails as its
+	// signature; obs's input does. It is back, and obs's input becomes the
+	// reproducer whatever its size, or the entry would be open with an
+	// input that does not show it. The latest triage was about the old one.
+	reopened := false
 	if rc.Status == report.StatusFixed || rc.Status == report.StatusDuplicate || rc.Status == report.StatusStale {
-		rc.Status = report.StatusOpen // it is back
+		rc.Status = report.StatusOpen
 		rc.FixedIn, rc.DuplicateOf = nil, ""
+		reopened = true
 	}
 	if rc.Package == "" {
 		rc.Package = obs.Package
 	}
-	if !obs.NoInput && (rc.NoReproducer || len(obs.Input) < rc.Input.Size) {
+	if !obs.NoInput && (rc.NoReproducer || reopened || len(obs.Input) < rc.Input.Size) {
+		if reopened {
+			rc.Triage = nil
+		}
 		rc.NoReproducer = false
 		// Output that shows this crash for this input is the proof the
 		// smaller input reproduces; Record refuses unconfirmed hangs and
@@ -317,6 +326,10 @@ func (e Entry) Save() error {
 		if f, err := LoadFindings(root); err == nil {
 			e.Crash.Finding = f.Of(e.Crash.ID)
 		}
+		// Stored paths are module-relative whoever saves (an entry
+		// recorded before stacks were, or in another checkout, is
+		// corrected on its next save).
+		e.Crash.Stack = signature.RelStack(e.Crash.Stack, root, readModulePath(root))
 	}
 	data, err := report.JSON(e.Crash)
 	if err != nil {

@@ -259,3 +259,61 @@ func TestSuppressionsPathAgrees(t *testing.T) {
 		t.Errorf("store keeps %s, targets read %s", got, signature.SuppressionsPath)
 	}
 }
+
+// A duplicate, stale or fixed entry seen again is open again, and the input
+// that showed it becomes the reproducer even when it is larger: the old
+// one no longer fails as the entry's signature (a duplicate's fails as
+// another), and an open entry must reproduce.
+func TestRecordReopenReplacesReproducer(t *testing.T) {
+	for _, status := range []string{report.StatusDuplicate, report.StatusStale, report.StatusFixed} {
+		s := testStore(t)
+		e, _, err := s.Record(obs("ii", indexOut105, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Crash.Status, e.Crash.Triage = status, &report.Triage{Attempts: 3}
+		if status == report.StatusDuplicate {
+			e.Crash.DuplicateOf = "0123456789ab"
+		}
+		if err := e.Save(); err != nil {
+			t.Fatal(err)
+		}
+		replay := obs("ii-a-longer-input", indexOut7, 2)
+		replay.Replay = true
+		e, _, err = s.Record(replay)
+		if err != nil || e.Crash.Status != report.StatusOpen || e.Crash.DuplicateOf != "" {
+			t.Fatalf("%s seen again: status %q of %q, err %v", status, e.Crash.Status, e.Crash.DuplicateOf, err)
+		}
+		if in, _ := e.Input(); string(in) != "ii-a-longer-input" || e.Crash.Triage != nil || e.Crash.RawMessage != "runtime error: index out of range [7] with length 3" {
+			t.Errorf("%s reopened with reproducer %q (triage %+v, message %q); want the input that showed it", status, in, e.Crash.Triage, e.Crash.RawMessage)
+		}
+		if e.Crash.Count != 1 {
+			t.Errorf("%s reopened by a replay: count %d", status, e.Crash.Count)
+		}
+	}
+}
+
+// Save stores module-relative stack paths whoever recorded them: an
+// entry recorded in another checkout (/work/main/...) or before stacks were
+// made relative reads the same on every checkout after its next save.
+func TestSaveRelativeStack(t *testing.T) {
+	s := testStore(t)
+	e, _, err := s.Record(obs("ii", indexOut105, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Crash.Stack = []signature.StackFrame{
+		{Func: "github.com/miekg/dns.unpack", File: "/root/go/pkg/mod/github.com/miekg/dns@v1.1.73/msg.go", Line: 3},
+		{Func: "example.com/toy/parse.Parse", File: "/work/main/parse/parse.go", Line: 15},
+	}
+	if err := e.Save(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(e.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Crash.Stack; got[0].File != "github.com/miekg/dns@v1.1.73/msg.go" || got[1].File != "parse/parse.go" {
+		t.Errorf("saved stack %+v, want module-relative paths", got)
+	}
+}

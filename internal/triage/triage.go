@@ -45,6 +45,10 @@ type Triager struct {
 	// per test process (see inproc.go) rather than a replay per candidate.
 	InProcess bool
 
+	// replayRecorded replays through the recorded harness; nil means
+	// replayRecordedHarness. Tests replace it to stay off git and go build.
+	replayRecorded func(ctx context.Context, e crashstore.Entry, t target.Target, input []byte) (Outcome, string, error)
+
 	mu     sync.Mutex
 	bins   map[string]string // package dir -> test binary
 	inproc map[string]*coverage.Binary
@@ -217,7 +221,11 @@ type Result struct {
 //     crash was recorded (its harness hash differs), a pass proves nothing
 //     about the library: the input is replayed once more through the
 //     harness it was recorded with (see replayRecordedHarness) and only a
-//     pass there too is fixed.
+//     pass there too is fixed;
+//   - stale when a library crash passes today and the library is at the
+//     version it crashed with, or the recorded harness fails as another
+//     signature (no duplicate: nothing fails today): the bug stands, and
+//     needs a new reproducer.
 func (tr *Triager) Triage(ctx context.Context, entries []crashstore.Entry) []Result {
 	var out []Result
 	for _, e := range entries {
@@ -287,8 +295,17 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		other = rec.Crash.ID
 		r.Reclassified = &rec
 	}
+	// recordedOther: the input passes today, and fails through the
+	// recorded harness as another signature. That is no duplicate (today's
+	// code does not fail, so nothing under that id reproduces) and no fix
+	// (the library still crashes on it): the entry is stale.
+	recordedOther := false
 	if tri.Reproduced == 0 && other == "" && libraryCrash(e.Crash) && tr.crashModule(e.Crash) != "" && harnessChanged(tr.Store, e.Crash) {
-		o, commit, err := tr.replayRecordedHarness(ctx, e, t, input)
+		replayRecorded := tr.replayRecorded
+		if replayRecorded == nil {
+			replayRecorded = tr.replayRecordedHarness
+		}
+		o, commit, err := replayRecorded(ctx, e, t, input)
 		if err != nil {
 			return fmt.Errorf("%s passes with today's harness of %s, which changed since the crash was recorded, and could not be replayed with the recorded one (%w); status left %s", e.Crash.StoreKey(), t.ID(), err, e.Crash.Status)
 		}
@@ -307,7 +324,7 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 			tri.Reproduced++
 		case o.Failed:
 			tri.Other = appendOnce(tri.Other, o.Crash.Sig.ID())
-			other = o.Crash.Sig.ID()
+			recordedOther = true
 		}
 	}
 	c := e.Crash
@@ -321,7 +338,7 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusFlaky, nil, ""
 	case other != "":
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusDuplicate, nil, other
-	case libraryCrash(c) && tr.libraryUnchanged(c):
+	case libraryCrash(c) && (recordedOther || tr.libraryUnchanged(c)):
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusStale, nil, ""
 	default:
 		if c.Status != report.StatusFixed || c.FixedIn == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
+	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
@@ -331,5 +332,47 @@ func TestTriageStaleNotFixed(t *testing.T) {
 	}
 	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusFixed {
 		t.Fatalf("library upgraded: %v status %s", r.Err, e.Crash.Status)
+	}
+}
+
+// A library crash that passes today, after its harness changed, and fails
+// through the recorded harness as another signature is stale: no
+// duplicate of an id nothing reproduces today (and that the store does not
+// hold), and not fixed, since the library still crashes on it.
+func TestTriageRecordedHarnessOtherIsStale(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	libOutput := strings.ReplaceAll(string(panicOutput(2)), "example.com/toy/parse.readIndex", "example.com/dep/lib.Read")
+	e, _, err := tr.Store.Record(crashstore.Observation{
+		Target: "FuzzParse", Package: toyTarget.ImportPath, Dir: "parse", Input: []byte("ix"), Output: []byte(libOutput),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The harness changed since: its package has other code now.
+	if err := os.MkdirAll(filepath.Join(tr.Store.ModuleRoot, "parse"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tr.Store.ModuleRoot, "parse", "parse.go"), []byte("package parse\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr.Store.Deps = func(string, string) ([]report.Module, error) {
+		return []report.Module{{Path: "example.com/dep", Version: "v1.0.1"}}, nil // upgraded
+	}
+	f.crashing = false
+	other := strings.ReplaceAll(libOutput, "example.com/dep/lib.Read", "example.com/dep/lib.Other")
+	tr.replayRecorded = func(context.Context, crashstore.Entry, target.Target, []byte) (Outcome, string, error) {
+		c, err := signature.Parse([]byte(other), "")
+		return Outcome{Failed: true, Crash: c, Output: []byte(other)}, "0123456789ab", err
+	}
+	r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]
+	if r.Err != nil || e.Crash.Status != report.StatusStale || e.Crash.DuplicateOf != "" || r.Reclassified != nil {
+		t.Fatalf("recorded harness fails as another signature: err %v, status %q of %q", r.Err, e.Crash.Status, e.Crash.DuplicateOf)
+	}
+	if tri := e.Crash.Triage; tri.Harness != "0123456789ab" || len(tri.Other) != 1 {
+		t.Errorf("triage %+v: want the commit and the other signature", tri)
+	}
+	if entries, _ := tr.Store.List(); len(entries) != 1 {
+		t.Errorf("%d entries: a signature today's code does not show was stored", len(entries))
 	}
 }

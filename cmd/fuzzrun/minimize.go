@@ -162,7 +162,9 @@ func (c *minimizeCmd) minimizeFile(ctx context.Context, cli *CLI, tr *triage.Tri
 	if c.noStore {
 		return nil
 	}
-	e, isNew, err := tr.Store.Record(crashstore.Observe(triage.Ref(t), input, m.Output, "", "fuzzrun minimize "+file, time.Time{}))
+	obs := crashstore.Observe(triage.Ref(t), input, m.Output, "", "fuzzrun minimize "+file, time.Time{})
+	obs.File = true
+	e, isNew, err := tr.Store.Record(obs)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,14 @@ type Observation struct {
 	// saw, and are left alone (otherwise every triage run of a duplicate
 	// would add one to the crash it duplicates).
 	Replay bool
+	// File marks a Source that names one file holding Input (a crasher
+	// ingested from crashers/_incoming, a FILE given to 'fuzzrun minimize').
+	// The same file recorded again (a Source the entry lists already) is
+	// the same sighting, not another one: an _incoming file left behind by
+	// a commit that kept the entry but not the file's removal is ingested
+	// twice. (The entry keeps one original, so the file's bytes cannot be
+	// compared: its path names it.)
+	File bool
 }
 
 // ErrUnconfirmed is returned by Record for an Observation whose hang or oom
@@ -192,7 +200,7 @@ func (s *Store) create(path, dir string, obs Observation, c signature.Crash) (En
 
 func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool, error) {
 	rc := e.Crash
-	if !obs.Replay {
+	if !obs.Replay && !(obs.File && e.sameFile(obs)) {
 		rc.Count++
 		if obs.Seen.After(rc.LastSeen) {
 			rc.LastSeen = obs.Seen
@@ -236,6 +244,17 @@ func (s *Store) update(e Entry, obs Observation, c signature.Crash) (Entry, bool
 		return Entry{}, false, err
 	}
 	return e, false, nil
+}
+
+// sameFile reports whether obs is a file the entry was already recorded
+// from: its source is listed.
+func (e Entry) sameFile(obs Observation) bool {
+	for _, src := range e.Crash.Sources {
+		if src == obs.Source {
+			return true
+		}
+	}
+	return false
 }
 
 // SetReproducer replaces the entry's reproducer with input, minimised from

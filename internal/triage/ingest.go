@@ -132,7 +132,9 @@ func (tr *Triager) ingestOne(ctx context.Context, root, path string) (crashstore
 		output, kind = o.Output, o.Kind
 	}
 	st, _ := os.Stat(path)
-	e, isNew, err := tr.Store.Record(crashstore.Observe(Ref(t), input, output, kind, "crashers/"+IncomingDir+"/"+filepath.ToSlash(rel), st.ModTime()))
+	obs := crashstore.Observe(Ref(t), input, output, kind, "crashers/"+IncomingDir+"/"+filepath.ToSlash(rel), st.ModTime())
+	obs.File = true
+	e, isNew, err := tr.Store.Record(obs)
 	if err != nil {
 		return crashstore.Entry{}, false, fmt.Errorf("%s: %w", path, err)
 	}

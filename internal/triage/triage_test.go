@@ -167,6 +167,22 @@ func TestIngest(t *testing.T) {
 			t.Errorf("%s still in _incoming after it was stored", name)
 		}
 	}
+	// The same file back in _incoming (a commit kept the entry but not
+	// the file's removal) is the same sighting: ee39262538ce counted one
+	// file twice.
+	os.Remove(filepath.Join(in, "stale"))
+	os.Remove(filepath.Join(in, "bad"))
+	write("withlog", "go test fuzz v1\n[]byte(\"ixxxx\")\n")
+	write("withlog.log", string(panicOutput(5)))
+	if rs := tr.Ingest(context.Background()); len(rs) != 1 || rs[0].Err != nil || rs[0].Entry.Crash.Count != 2 {
+		t.Errorf("the same file ingested again: %+v", rs)
+	}
+	// Another file is another sighting.
+	write("other", "go test fuzz v1\n[]byte(\"ixxxx\")\n")
+	write("other.log", string(panicOutput(5)))
+	if rs := tr.Ingest(context.Background()); len(rs) != 1 || rs[0].Err != nil || rs[0].Entry.Crash.Count != 3 {
+		t.Errorf("another file: %+v", rs)
+	}
 }
 
 func TestRegress(t *testing.T) {

@@ -27,3 +27,5 @@ func BenchmarkV2WireDecodeOnly(b *testing.B) {
 func BenchmarkV2Zone(b *testing.B) { harness.BenchCorpus(b, "dns-zone", Zone) }
 
 func BenchmarkV2Server(b *testing.B) { harness.BenchCorpus(b, "dns-wire", Server) }
+
+func BenchmarkV2Structured(b *testing.B) { harness.BenchCorpus(b, "dns-structured", Structured) }

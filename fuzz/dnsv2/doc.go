@@ -11,6 +11,7 @@
 //
 //	Wire        Msg.Unpack -> every accessor -> Pack -> Unpack, Pack fixpoint, Len bound, Clone/Equal/Compare (dns-wire)
 //	Server      dns.Server on loopback UDP/TCP (started once) with a nameserver handler: EDNS sizing, truncation, TSIG verify/sign (dns-wire)
+//	Structured  go-fuzz-headers builds a Msg through v2's API: every RR type, every EDNS0 option, DSO records, EDNS header bits; Pack -> Unpack -> equal (dns-structured)
 //	Zone        ZoneParser ($GENERATE, $INCLUDE from an in-memory FS): String -> New -> String, fields, wire round trip (dns-zone)
 //
 // Where v2's Msg cannot hold what the wire said, the normal form that

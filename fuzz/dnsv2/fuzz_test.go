@@ -20,3 +20,8 @@ func FuzzV2Server(f *testing.F) {
 	harness.Seed(f, "dns-wire")
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Server) })
 }
+
+func FuzzV2Structured(f *testing.F) {
+	harness.Seed(f, "dns-structured")
+	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, Structured) })
+}

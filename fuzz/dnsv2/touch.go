@@ -78,3 +78,9 @@ func touchInfos(infos []deleg.Info) {
 		_ = deleg.KeyToString(deleg.InfoToKey(i))
 	}
 }
+
+// touchRR is touchMsg for one record.
+func touchRR(rr dns.RR) {
+	_ = rr.String()
+	touchRRAccessors(rr)
+}

@@ -63,6 +63,7 @@ compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDN
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageParser dnsmessage_FuzzDNSMessageParser
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsmessage FuzzDNSMessageStructured dnsmessage_FuzzDNSMessageStructured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Server dnsv2_FuzzV2Server
+compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Structured dnsv2_FuzzV2Structured
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Wire dnsv2_FuzzV2Wire
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/dnsv2 FuzzV2Zone dnsv2_FuzzV2Zone
 compile_native_go_fuzzer github.com/daemonfuzz/daemonfuzz/fuzz/ntp FuzzChrony ntp_FuzzChrony

@@ -270,7 +270,7 @@ func wrapperSource(pkg, importPath string, mode Mode) []byte {
 		body.WriteString("\nfunc fuzzrunCoverWrap(fn any) any { return fn }\n")
 	}
 	if mode&ModeGuard != 0 {
-		for k, v := range map[string]string{"fuzzrunsync": "sync", "fuzzrundebug": "runtime/debug", "fuzzrunstrings": "strings", "fuzzrununsafe": "unsafe", "fuzzrunsig": importPath + "/" + sigPkgDir} {
+		for k, v := range map[string]string{"fuzzrunsync": "sync", "fuzzrundebug": "runtime/debug", "fuzzrunstrings": "strings", "fuzzrununsafe": "unsafe", "fuzzrunruntime": "runtime", "fuzzrunsig": importPath + "/" + sigPkgDir} {
 			imports[k] = v
 		}
 		body.WriteString(guardSource)
@@ -443,12 +443,32 @@ func fuzzrunCoverWrap(fn any) any {
 `
 
 // guardSource is the guard mode (see the comment at the top of the file).
+// It runs around every input of a fuzzing process, so its clean path costs
+// a few pointer reads (testing.T's layout is checked by reflection once per
+// process, not per input), the common func(*testing.T, []byte) shape is
+// wrapped by a plain closure instead of reflect.MakeFunc, and a failure's
+// signature is computed once per distinct failure and cached: a known
+// shallow bug stays in the corpus and mutations of it fail again and again,
+// and signing each from a formatted stack costs hundreds of microseconds
+// (BENCHMARKS.md, Runner). A panic is keyed by its message and the program
+// counters of the panicking stack, which determine the frames the signature
+// reads; a t.Error/t.Fatal failure by the exact text the signature parses.
 const guardSource = `
 var (
 	fuzzrunKnownOnce fuzzrunsync.Once
 	fuzzrunKnown     map[string]bool
 	fuzzrunSkipMu    fuzzrunsync.Mutex
 	fuzzrunSkipSeen  = map[string]bool{}
+	fuzzrunSigMu     fuzzrunsync.Mutex
+	fuzzrunSigCache  = map[string]string{}
+)
+
+// Bounds of the signature cache: failures whose text varies with the input
+// (an index out of range names the index) must not grow it without limit. A
+// full cache is emptied, so the failures that recur fill it again.
+const (
+	fuzzrunSigCacheMax = 4096
+	fuzzrunSigKeyMax   = 4096
 )
 
 func fuzzrunIsKnown(id string) bool {
@@ -465,6 +485,27 @@ func fuzzrunIsKnown(id string) bool {
 		}
 	})
 	return fuzzrunKnown[id]
+}
+
+// fuzzrunSigID returns the signature id of the failure key names, computing
+// it with sign ("" for a failure it cannot sign) the first time.
+func fuzzrunSigID(key string, sign func() string) string {
+	fuzzrunSigMu.Lock()
+	id, ok := fuzzrunSigCache[key]
+	fuzzrunSigMu.Unlock()
+	if ok {
+		return id
+	}
+	id = sign()
+	if len(key) <= fuzzrunSigKeyMax {
+		fuzzrunSigMu.Lock()
+		if len(fuzzrunSigCache) >= fuzzrunSigCacheMax {
+			clear(fuzzrunSigCache)
+		}
+		fuzzrunSigCache[key] = id
+		fuzzrunSigMu.Unlock()
+	}
+	return id
 }
 
 // fuzzrunSkipped notes id in the skipped file, once per process.
@@ -487,86 +528,124 @@ func fuzzrunSkipped(id string) {
 	f.Close()
 }
 
-// fuzzrunCommon is a *testing.T's unexported state the guard needs to clear
-// a failure; ok is false when this Go's testing package lays it out
-// differently.
-type fuzzrunCommon struct {
-	mu     *fuzzrunsync.RWMutex
-	failed *bool
-	output *[]byte
-	parent fuzzrunreflect.Value // *testing.common, or nil
+// fuzzrunKnownPanic reports whether the panic r, being recovered by the
+// caller's deferred function (the panicking frames are still on the
+// stack), has a known signature, and notes it as skipped if so.
+func fuzzrunKnownPanic(r any) bool {
+	msg := fuzzrunsig.PanicMessage(r)
+	var pcs [64]uintptr
+	n := fuzzrunruntime.Callers(1, pcs[:])
+	sign := func() string { return fuzzrunsig.FromPanicText(msg, fuzzrundebug.Stack()).Sig.ID() }
+	var id string
+	if n == len(pcs) {
+		id = sign() // deeper than the key holds: never cached
+	} else {
+		key := make([]byte, 0, 1+len(msg)+1+8*n)
+		key = append(key, 'P')
+		key = append(key, msg...)
+		key = append(key, 0)
+		for _, pc := range pcs[:n] {
+			for i := 0; i < 8; i++ {
+				key = append(key, byte(uint64(pc)>>(8*i)))
+			}
+		}
+		id = fuzzrunSigID(string(key), sign)
+	}
+	if !fuzzrunIsKnown(id) {
+		return false
+	}
+	fuzzrunSkipped(id)
+	return true
+}
+
+// fuzzrunLayout is where testing.common's fields the guard needs lie:
+// offsets checked by name and type once per process.
+var fuzzrunLayout struct {
+	once                                 fuzzrunsync.Once
+	ok                                   bool
+	common, mu, failed, output, parent uintptr
 }
 
 var fuzzrunWarnOnce fuzzrunsync.Once
 
-func fuzzrunField(v fuzzrunreflect.Value, name string, typ fuzzrunreflect.Type) (fuzzrunreflect.Value, bool) {
-	f := v.FieldByName(name)
-	if !f.IsValid() || f.Type() != typ || !f.CanAddr() {
-		return fuzzrunreflect.Value{}, false
+func fuzzrunLayoutOK() bool {
+	l := &fuzzrunLayout
+	l.once.Do(func() {
+		tt := fuzzrunreflect.TypeOf(fuzzruntesting.T{})
+		c, ok := tt.FieldByName("common")
+		if !ok || len(c.Index) != 1 || c.Type.Kind() != fuzzrunreflect.Struct {
+			return
+		}
+		field := func(name string, typ fuzzrunreflect.Type) (uintptr, bool) {
+			f, ok := c.Type.FieldByName(name)
+			return f.Offset, ok && len(f.Index) == 1 && f.Type == typ
+		}
+		var ok1, ok2, ok3, ok4 bool
+		l.mu, ok1 = field("mu", fuzzrunreflect.TypeOf(fuzzrunsync.RWMutex{}))
+		l.failed, ok2 = field("failed", fuzzrunreflect.TypeOf(false))
+		l.output, ok3 = field("output", fuzzrunreflect.TypeOf([]byte(nil)))
+		l.parent, ok4 = field("parent", fuzzrunreflect.PointerTo(c.Type))
+		l.common, l.ok = c.Offset, ok1 && ok2 && ok3 && ok4
+	})
+	if !l.ok {
+		fuzzrunWarnOnce.Do(func() {
+			fuzzrunos.Stderr.WriteString("fuzzrun guard: this Go's testing.T is not laid out as expected; known t.Error/t.Fatal failures are not skipped (panics still are)\n")
+		})
 	}
-	return fuzzrunreflect.NewAt(typ, fuzzrununsafe.Pointer(f.UnsafeAddr())).Elem(), true
+	return l.ok
 }
 
-// fuzzrunState reads the common of c, an addressable testing.common value.
-func fuzzrunState(c fuzzrunreflect.Value) (fuzzrunCommon, bool) {
-	if !c.IsValid() || c.Kind() != fuzzrunreflect.Struct {
-		return fuzzrunCommon{}, false
-	}
-	mu, ok1 := fuzzrunField(c, "mu", fuzzrunreflect.TypeOf(fuzzrunsync.RWMutex{}))
-	failed, ok2 := fuzzrunField(c, "failed", fuzzrunreflect.TypeOf(false))
-	output, ok3 := fuzzrunField(c, "output", fuzzrunreflect.TypeOf([]byte(nil)))
-	parent := c.FieldByName("parent")
-	ok4 := parent.IsValid() && parent.Kind() == fuzzrunreflect.Pointer && parent.Type().Elem() == c.Type()
-	if !(ok1 && ok2 && ok3 && ok4) {
-		return fuzzrunCommon{}, false
-	}
-	return fuzzrunCommon{
-		mu:     mu.Addr().Interface().(*fuzzrunsync.RWMutex),
-		failed: failed.Addr().Interface().(*bool),
-		output: output.Addr().Interface().(*[]byte),
-		parent: fuzzrunreflect.NewAt(parent.Type(), fuzzrununsafe.Pointer(parent.UnsafeAddr())).Elem(),
-	}, true
+// fuzzrunCommon is the guard's view of one testing.common.
+type fuzzrunCommon struct {
+	mu     *fuzzrunsync.RWMutex
+	failed *bool
+	output *[]byte
+	parent fuzzrununsafe.Pointer // *testing.common, or nil
 }
+
+func fuzzrunCommonAt(p fuzzrununsafe.Pointer) fuzzrunCommon {
+	l := &fuzzrunLayout
+	return fuzzrunCommon{
+		mu:     (*fuzzrunsync.RWMutex)(fuzzrununsafe.Add(p, l.mu)),
+		failed: (*bool)(fuzzrununsafe.Add(p, l.failed)),
+		output: (*[]byte)(fuzzrununsafe.Add(p, l.output)),
+		parent: *(*fuzzrununsafe.Pointer)(fuzzrununsafe.Add(p, l.parent)),
+	}
+}
+
+// fuzzrunMaxDepth bounds the chain of a T and its parents the guard keeps.
+const fuzzrunMaxDepth = 8
 
 // fuzzrunMark is the failure state of a T and its parents before an input.
 type fuzzrunMark struct {
-	chain  []fuzzrunCommon
-	failed []bool
+	chain  [fuzzrunMaxDepth]fuzzrunCommon
+	failed [fuzzrunMaxDepth]bool
+	n      int
 	outLen int
 	ok     bool
 }
 
-func fuzzrunMarkOf(t *fuzzruntesting.T) fuzzrunMark {
-	var m fuzzrunMark
-	if t == nil {
-		return m
+func (m *fuzzrunMark) mark(t *fuzzruntesting.T) {
+	if t == nil || !fuzzrunLayoutOK() {
+		return
 	}
-	c := fuzzrunreflect.ValueOf(t).Elem().FieldByName("common")
-	for depth := 0; depth < 8; depth++ {
-		st, ok := fuzzrunState(c)
-		if !ok {
-			fuzzrunWarnOnce.Do(func() {
-				fuzzrunos.Stderr.WriteString("fuzzrun guard: this Go's testing.T is not laid out as expected; known t.Error/t.Fatal failures are not skipped (panics still are)\n")
-			})
-			return fuzzrunMark{}
-		}
+	p := fuzzrununsafe.Add(fuzzrununsafe.Pointer(t), fuzzrunLayout.common)
+	for m.n < fuzzrunMaxDepth && p != nil {
+		st := fuzzrunCommonAt(p)
 		st.mu.RLock()
-		m.chain, m.failed = append(m.chain, st), append(m.failed, *st.failed)
-		if depth == 0 {
+		m.chain[m.n], m.failed[m.n] = st, *st.failed
+		if m.n == 0 {
 			m.outLen = len(*st.output)
 		}
 		st.mu.RUnlock()
-		if st.parent.IsNil() {
-			break
-		}
-		c = st.parent.Elem()
+		m.n++
+		p = st.parent
 	}
 	m.ok = true
-	return m
 }
 
 // message is what the T logged during the input.
-func (m fuzzrunMark) message() string {
+func (m *fuzzrunMark) message() string {
 	st := m.chain[0]
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -577,8 +656,8 @@ func (m fuzzrunMark) message() string {
 }
 
 // restore clears the input's failure from the T and its parents.
-func (m fuzzrunMark) restore() {
-	for i, st := range m.chain {
+func (m *fuzzrunMark) restore() {
+	for i, st := range m.chain[:m.n] {
 		st.mu.Lock()
 		*st.failed = m.failed[i]
 		if i == 0 && len(*st.output) >= m.outLen {
@@ -588,43 +667,72 @@ func (m fuzzrunMark) restore() {
 	}
 }
 
+// fuzzrunSettleFailure clears t's failure of the input when its signature
+// is known.
+func fuzzrunSettleFailure(t *fuzzruntesting.T, m *fuzzrunMark) {
+	if t == nil || !m.ok || !t.Failed() {
+		return
+	}
+	text := "--- FAIL: " + t.Name() + " (0.00s)\n" + m.message()
+	id := fuzzrunSigID("F"+text, func() string {
+		c, err := fuzzrunsig.Parse([]byte(text), "")
+		if err != nil {
+			return ""
+		}
+		return c.Sig.ID()
+	})
+	if id != "" && fuzzrunIsKnown(id) {
+		fuzzrunSkipped(id)
+		m.restore()
+	}
+}
+
 func fuzzrunGuard(fn any) any {
 	if fuzzrunos.Getenv("` + EnvKnown + `") == "" || !fuzzrunIsFuzzFunc(fn) {
 		return fn
 	}
+	if f, ok := fn.(func(*fuzzruntesting.T, []byte)); ok {
+		return func(t *fuzzruntesting.T, b []byte) {
+			var mark fuzzrunMark
+			mark.mark(t)
+			returned := false
+			defer func() {
+				if returned && (t == nil || !t.Failed()) {
+					return
+				}
+				if r := recover(); r != nil {
+					if !fuzzrunKnownPanic(r) {
+						panic(r)
+					}
+					return
+				}
+				fuzzrunSettleFailure(t, &mark)
+			}()
+			f(t, b)
+			returned = true
+		}
+	}
 	v := fuzzrunreflect.ValueOf(fn)
 	return fuzzrunreflect.MakeFunc(v.Type(), func(args []fuzzrunreflect.Value) (out []fuzzrunreflect.Value) {
 		t, _ := args[0].Interface().(*fuzzruntesting.T)
-		mark := fuzzrunMarkOf(t)
+		var mark fuzzrunMark
+		mark.mark(t)
 		returned := false
 		defer func() {
 			if returned && (t == nil || !t.Failed()) {
 				return
 			}
 			if r := recover(); r != nil {
-				c := fuzzrunsig.FromPanic(r, fuzzrundebug.Stack())
-				if id := c.Sig.ID(); fuzzrunIsKnown(id) {
-					fuzzrunSkipped(id)
-					out = nil
-					for i := 0; i < v.Type().NumOut(); i++ {
-						out = append(out, fuzzrunreflect.Zero(v.Type().Out(i)))
-					}
-					return
+				if !fuzzrunKnownPanic(r) {
+					panic(r)
 				}
-				panic(r)
-			}
-			if t == nil || !mark.ok || !t.Failed() {
+				out = nil
+				for i := 0; i < v.Type().NumOut(); i++ {
+					out = append(out, fuzzrunreflect.Zero(v.Type().Out(i)))
+				}
 				return
 			}
-			msg := mark.message()
-			c, err := fuzzrunsig.Parse([]byte("--- FAIL: "+t.Name()+" (0.00s)\n"+msg), "")
-			if err != nil {
-				return
-			}
-			if id := c.Sig.ID(); fuzzrunIsKnown(id) {
-				fuzzrunSkipped(id)
-				mark.restore()
-			}
+			fuzzrunSettleFailure(t, &mark)
 		}()
 		out = v.Call(args)
 		returned = true

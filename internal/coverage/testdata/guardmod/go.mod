@@ -1,0 +1,3 @@
+module example.com/guardmod
+
+go 1.26

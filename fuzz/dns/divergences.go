@@ -720,6 +720,7 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     parser checks names with, checks a label's length only when a dot
 //     ends it. The origin is appended and the record holds a name v2's
 //     Pack refuses ("illegal label type"); v1 rejects the text.
+//     findings/miekg-dns-v2-relative-name-last-label.
 //
 //   - V2K8 a TTL over 32 bits (a record's, $TTL's, an SOA timer's) is
 //     taken modulo 2^32: "4294967296" is a TTL of 0, "10000000000" one of

@@ -42,3 +42,12 @@ func BenchmarkWireNSEC3Iterations(b *testing.B) {
 		_ = Wire(data) // speed only: the fuzz target reports what Wire finds
 	}
 }
+
+// BenchmarkDifferential and BenchmarkTextDifferential are the per-input
+// cost of the v1 against v2 comparisons over their seed corpora (the wire
+// one with x/net and gopacket too).
+func BenchmarkDifferential(b *testing.B) { harness.BenchCorpus(b, "dns-wire", Differential) }
+
+func BenchmarkTextDifferential(b *testing.B) {
+	harness.BenchCorpus(b, "dns-zone", ZoneDifferential)
+}

@@ -125,8 +125,11 @@ func v2View(data []byte) wireView {
 		}
 	}
 	v.sections[2] = append(append(v.sections[2], sig...), tsig...)
-	for i, sec := range [][]dnsv2.RR{m.Answer, m.Ns, append(append(append([]dnsv2.RR(nil), m.Extra...), sigRR...), tsigRR...)} {
-		v.rdata[i] = v2Norms(sec)
+	// One packing for all sections (v2Norms' filler is 16 KiB).
+	secs := [][]dnsv2.RR{m.Answer, m.Ns, append(append(append([]dnsv2.RR(nil), m.Extra...), sigRR...), tsigRR...)}
+	all := v2Norms(append(append(append([]dnsv2.RR(nil), secs[0]...), secs[1]...), secs[2]...))
+	for i, sec := range secs {
+		v.rdata[i], all = all[:len(sec):len(sec)], all[len(sec):]
 	}
 	if countOPT(data) == 1 {
 		v.edns = fmt.Sprintf("udp=%d do=%v version=%d rcode=%d", m.UDPSize, m.Security, m.Version, m.Rcode)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	dnsv2 "codeberg.org/miekg/dns"
+	"codeberg.org/miekg/dns/rdata"
 	"github.com/miekg/dns"
 )
 
@@ -84,6 +85,9 @@ func v1Norm(rr dns.RR) rrNorm {
 // holds), so records packed after it are written uncompressed.
 const v2CompressionFloor = 0x4000
 
+// v2Filler is that record, built once: Pack only reads it.
+var v2Filler = &dnsv2.NULL{Hdr: dnsv2.Header{Name: ".", Class: dnsv2.ClassINET}, NULL: rdata.NULL{Null: strings.Repeat("\x00", v2CompressionFloor)}}
+
 // v2Norms is rrs, as miekg/dns v2 packs them, in the normal form. They are
 // packed in one message behind a filler record (see v2CompressionFloor);
 // when that fails, one by one, so one record v2 refuses to pack does not
@@ -128,9 +132,7 @@ func v2Pack(rrs []dnsv2.RR) (out []rrNorm, err error) {
 			panic(fmt.Sprintf("codeberg.org/miekg/dns Msg.Pack of %d records: %v", len(rrs), r))
 		}
 	}()
-	filler := &dnsv2.NULL{Hdr: dnsv2.Header{Name: ".", Class: dnsv2.ClassINET}}
-	filler.Null = strings.Repeat("\x00", v2CompressionFloor)
-	m := &dnsv2.Msg{Answer: append([]dnsv2.RR{filler}, rrs...)}
+	m := &dnsv2.Msg{Answer: append([]dnsv2.RR{v2Filler}, rrs...)}
 	if err := m.Pack(); err != nil {
 		return nil, err
 	}

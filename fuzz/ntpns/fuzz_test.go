@@ -8,5 +8,8 @@ import (
 
 func FuzzResponderNS(f *testing.F) {
 	harness.Seed(f, "ntp")
+	if err := Prepare(); err != nil {
+		f.Fatalf("%v", err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { harness.Check(t, data, ResponderNS) })
 }

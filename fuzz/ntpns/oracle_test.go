@@ -112,15 +112,19 @@ func TestServingOracleCanFail(t *testing.T) {
 	s := r.servers[1]
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.alive(s, s.addrs[0]); err != nil {
+	if err := r.alive(s, s.addrs[0], time.Now().Add(r.budget)); err != nil {
 		t.Fatalf("a live server: %v", err)
 	}
 	// Nothing listens there: no verdict ever comes.
-	saved := r.wait
-	r.wait = 50 * time.Millisecond
-	defer func() { r.wait = saved }()
+	saved, savedLive := r.wait, r.liveWait
+	r.wait, r.liveWait = 50*time.Millisecond, 20*time.Millisecond
+	defer func() { r.wait, r.liveWait = saved, savedLive }()
 	dead := netip.AddrPortFrom(netip.MustParseAddr("10.77.1.99"), 123)
-	wantViolation(t, r.alive(s, dead), "loop", "Serving")
+	wantViolation(t, r.alive(s, dead, time.Now().Add(time.Second)), "loop", "Serving")
+	// Without the time to tell a hang from load, it does not judge.
+	if err := r.alive(s, dead, time.Now().Add(30*time.Millisecond)); err != nil {
+		t.Fatalf("judged with 30 ms left: %v", err)
+	}
 }
 
 func TestCheckerOracleCanFail(t *testing.T) {
@@ -128,12 +132,12 @@ func TestCheckerOracleCanFail(t *testing.T) {
 	s := r.servers[0]
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.check(s, s.addrs[0], validProbe()); err != nil {
+	if err := r.check(s, s.addrs[0], validProbe(), time.Now().Add(r.budget)); err != nil {
 		t.Fatalf("a healthy server: %v", err)
 	}
 	s.checker.ExpectedWorkers++
 	defer func() { s.checker.ExpectedWorkers-- }()
-	wantViolation(t, r.check(s, s.addrs[0], validProbe()), "loop", "Checker")
+	wantViolation(t, r.check(s, s.addrs[0], validProbe(), time.Now().Add(r.budget)), "loop", "Checker")
 }
 
 func TestAnnounceOracleCanFail(t *testing.T) {

@@ -103,5 +103,5 @@ func TestSIG0AdcountBug(t *testing.T) {
 		t.Fatalf("known bug not tolerated: %v", err)
 	}
 	swap(t, &sig0Strict, func() bool { return true })
-	wantViolation(t, signAndCheck(k, u, 0), "sig0", "Verify")
+	wantViolation(t, signAndCheck(k, u, 0), "sig0", "Verify.Adcount")
 }

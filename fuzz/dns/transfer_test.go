@@ -104,8 +104,10 @@ func TestTransferIXFRSerialWrap(t *testing.T) {
 		t.Fatalf("known bug not tolerated: %v", err)
 	}
 	swap(t, &xfrStrict, func() bool { return true })
-	_, frames, got, want = runIn(t, xfrSeed(t, "IXFR across the serial wrap (RFC 1982)"))
-	wantViolation(t, checkTransfer(want, frames, got), "xfr", "End")
+	s, frames, got, want = runIn(t, xfrSeed(t, "IXFR across the serial wrap (RFC 1982)"))
+	err := checkTransfer(want, frames, got)
+	wantViolation(t, err, "xfr", "End")
+	wantViolation(t, serialViolation(s, frames, err), "xfr", "IXFR.Serial")
 }
 
 // TestTransferUnsignedIntermediate: RFC 8945 5.3.1 says a client MUST

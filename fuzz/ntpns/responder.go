@@ -163,46 +163,46 @@ func validProbe() []byte {
 	return append([]byte{0x23, 0, 6, 0}, make([]byte, 44)...)
 }
 
-// nsClient holds the client namespace's sockets, one per address family,
-// unconnected so that a reply's source address is seen rather than filtered.
+// nsClient sends from the client namespace, each exchange from a socket of
+// its own (opened on a thread that stays there), unconnected so that a
+// reply's source address is seen rather than filtered. A socket per
+// exchange: a reply that arrives after its exchange gave up goes to a closed
+// socket, never to the next exchange as its answer.
 type nsClient struct {
-	v4, v6 *net.UDPConn
+	run    *netns.Runner
+	v4, v6 netip.Addr
 	buf    []byte
 }
 
 func newNSClient(p *netns.Pair) (*nsClient, error) {
-	c := &nsClient{buf: make([]byte, 65536)}
-	err := p.Client.Do(func() (err error) {
-		if c.v4, err = net.ListenUDP("udp4", &net.UDPAddr{IP: p.ClientIPv4.AsSlice()}); err != nil {
-			return err
-		}
-		c.v6, err = net.ListenUDP("udp6", &net.UDPAddr{IP: p.ClientIPv6.AsSlice()})
-		return err
-	})
+	run, err := p.Client.Runner()
 	if err != nil {
-		return nil, fmt.Errorf("ntpfuzz: client sockets in the client namespace: %w", err)
+		return nil, fmt.Errorf("ntpfuzz: a thread in the client namespace: %w", err)
 	}
-	return c, nil
+	return &nsClient{run: run, v4: p.ClientIPv4, v6: p.ClientIPv6, buf: make([]byte, 65536)}, nil
 }
 
 // exchange sends req to s at dst and returns the server's verdict, its
 // reply if any and where the reply came from.
 func (c *nsClient) exchange(s *nsServer, dst netip.AddrPort, req []byte, wait time.Duration) ([]byte, netip.AddrPort, ntpfuzz.Outcome) {
-	conn := c.v4
+	src := c.v4
 	if dst.Addr().Is6() {
-		conn = c.v6
+		src = c.v6
 	}
+	var conn *net.UDPConn
+	if err := c.run.Do(func() (err error) {
+		conn, err = net.ListenUDP("udp", &net.UDPAddr{IP: src.AsSlice()})
+		return err
+	}); err != nil {
+		return nil, netip.AddrPort{}, ""
+	}
+	defer conn.Close()
+	// Forget the verdicts of requests that timed out.
 	for drained := false; !drained; {
 		select {
 		case <-s.stats.Events():
 		default:
 			drained = true
-		}
-	}
-	_ = conn.SetReadDeadline(time.Now())
-	for {
-		if _, err := conn.Read(c.buf); err != nil {
-			break
 		}
 	}
 	if _, err := conn.WriteToUDPAddrPort(req, dst); err != nil {

@@ -481,3 +481,44 @@ func (p *Pair) RouteToServer(prefix netip.Prefix) error {
 	}
 	return nil
 }
+
+// Runner runs functions, one at a time, on one OS thread that stays in a
+// namespace: for code that opens sockets there often (one per exchange),
+// where Do would start and end a thread each time.
+type Runner struct{ reqs chan runReq }
+
+type runReq struct {
+	fn   func() error
+	done chan error
+}
+
+// Runner starts a thread in n. Close ends it.
+func (n *NS) Runner() (*Runner, error) {
+	r := &Runner{reqs: make(chan runReq)}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: see Do
+		if err := vnetns.Set(n.h); err != nil {
+			errc <- fmt.Errorf("netns: enter the %s namespace: %w", n.name, err)
+			return
+		}
+		errc <- nil
+		for q := range r.reqs {
+			q.done <- q.fn()
+		}
+	}()
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Do runs fn on the runner's thread and returns its error.
+func (r *Runner) Do(fn func() error) error {
+	done := make(chan error, 1)
+	r.reqs <- runReq{fn, done}
+	return <-done
+}
+
+// Close ends the runner's thread; Do must not be called after.
+func (r *Runner) Close() { close(r.reqs) }

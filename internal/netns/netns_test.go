@@ -380,3 +380,29 @@ func TestRouteToServerReachesTheServersLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestRunnerStaysInTheNamespace(t *testing.T) {
+	Require(t)
+	p, err := NewPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	r, err := p.Client.Runner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for range 3 {
+		var got []string
+		if err := r.Do(func() (err error) { got, err = interfaces(); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, " ") != "lo "+clientLink {
+			t.Fatalf("the runner sees %q", got)
+		}
+	}
+	if err := r.Do(func() error { return errors.New("from fn") }); err == nil || err.Error() != "from fn" {
+		t.Errorf("Do returned %v, want fn's own error", err)
+	}
+}

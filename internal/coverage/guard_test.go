@@ -37,6 +37,16 @@ func TestGuard(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
+	if keep := os.Getenv("FUZZRUN_GUARD_BIN"); keep != "" {
+		// bench/runner/guard.sh counts the guard's instructions with it.
+		data, err := os.ReadFile(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keep, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	known := filepath.Join(root, "known.txt")
 	skipped := filepath.Join(root, "skipped.txt")
 	run := func(target string, seed int) (string, bool) {

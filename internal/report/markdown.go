@@ -33,13 +33,19 @@ func (c *Crash) StoreKey() string {
 // crash passes.
 const StrictEnv = "DAEMONFUZZ_NO_SUPPRESS=1"
 
+// FuzzrunCommand runs fuzzrun from a module root as the commands of a
+// report spell it: no fuzzrun on the PATH is assumed (a report's commands
+// work as written on a fresh checkout of daemonfuzz, or of a module that
+// requires it).
+const FuzzrunCommand = "go run github.com/daemonfuzz/daemonfuzz/cmd/fuzzrun"
+
 // ReproCommands returns the commands that reproduce the crash from the
 // module root, each failing as written: the replay of the stored reproducer,
 // and a shell snippet that writes it as a Go corpus file into the package's
 // testdata (input is the reproducer) and runs it with go test in strict
 // mode. Without input the snippet assumes `fuzzrun regress` put it there.
 func (c *Crash) ReproCommands(input []byte) (replay, gotest string) {
-	replay = "fuzzrun triage -v " + c.StoreKey()
+	replay = FuzzrunCommand + " triage -v " + c.StoreKey()
 	timeout := ""
 	if c.Kind == signature.KindHang {
 		timeout = " -timeout=" + HangTimeout

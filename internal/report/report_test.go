@@ -113,7 +113,7 @@ func TestMarkdown(t *testing.T) {
 	md := string(Markdown(c, []byte{0x00, 0x01, 'A'}))
 	for _, want := range []string{
 		"# dns: index out of range in unpackDataSVCB",
-		"fuzzrun triage -v fuzz-dns.FuzzWire/2ba6651eee3b",
+		"```sh\ngo run github.com/daemonfuzz/daemonfuzz/cmd/fuzzrun triage -v fuzz-dns.FuzzWire/2ba6651eee3b\n```",
 		"mkdir -p fuzz/dns/testdata/fuzz/FuzzWire && printf '%s\\n' 'go test fuzz v1\n[]byte(\"\\x00\\x01A\")' > fuzz/dns/testdata/fuzz/FuzzWire/2ba6651eee3b\n" + StrictEnv + " go test -count=1 -run='^FuzzWire$/^2ba6651eee3b$' ./fuzz/dns",
 		"00000000  00 01 41",
 		"go test fuzz v1\n[]byte(\"\\x00\\x01A\")",

@@ -57,8 +57,9 @@ type Observation struct {
 }
 
 // ErrUnconfirmed is returned by Record for an Observation whose hang or oom
-// a replay did not confirm. Nothing is stored and no reproducer replaced;
-// the caller keeps the input where it says.
+// a replay did not confirm, or whose output holds no stack of it. Nothing is
+// stored and no reproducer replaced; the caller keeps the input where it
+// says.
 var ErrUnconfirmed = errors.New("the replay of the input did not confirm the crash")
 
 // Observe is the one way a crash, from any source (a fuzzing run, an
@@ -94,6 +95,11 @@ func (s *Store) Record(obs Observation) (Entry, bool, error) {
 	c, err := signature.Parse(obs.Output, obs.Kind)
 	if err != nil {
 		return Entry{}, false, fmt.Errorf("crashstore: %s: %w; pass the complete go test output", obs.Target, err)
+	}
+	if (c.Sig.Kind == signature.KindHang || c.Sig.Kind == signature.KindOOM) && len(c.Sig.Frames) == 0 {
+		// Its signature would be the kind alone: every hang of the target
+		// one crash, with nothing to say where it loops.
+		return Entry{}, false, fmt.Errorf("crashstore: %s: %s not stored: its output shows no stack of the looping or allocating goroutine (replay it with 'fuzzrun triage', which prints every thread's): %w", obs.Target, c.Sig.Kind, ErrUnconfirmed)
 	}
 	dir, err := s.relDir(obs.Dir)
 	if err != nil {

@@ -165,8 +165,20 @@ func TestRecordNoCrash(t *testing.T) {
 	if _, _, err := s.Record(obs("x", "ok  \texample.com/toy/parse\t0.1s\n", 1)); err == nil {
 		t.Fatal("recorded output without a crash")
 	}
-	if _, _, err := s.Record(Observation{Target: "FuzzParse", Dir: "parse", Input: []byte("h"), Kind: "hang"}); err != nil {
-		t.Fatalf("a hang seen by the caller needs no output: %v", err)
+	// A hang or an oom is stored with the stack of the goroutine that
+	// loops or allocates; without one its signature is the kind alone.
+	if _, _, err := s.Record(Observation{Target: "FuzzParse", Dir: "parse", Input: []byte("h"), Kind: "hang"}); !errors.Is(err, ErrUnconfirmed) {
+		t.Fatalf("a hang without a stack: %v", err)
+	}
+	stack := "goroutine 7 [running]:\nexample.com/toy/parse.spin(...)\n\t/tmp/toy/parse/parse.go:30\nexample.com/toy/parse.Parse({0x1, 0x2, 0x3})\n\t/tmp/toy/parse/parse.go:9 +0x10\n"
+	for _, kind := range []string{"hang", "oom"} {
+		e, _, err := s.Record(Observation{Target: "FuzzParse", Dir: "parse", Input: []byte("h"), Kind: kind, Output: []byte(stack)})
+		if err != nil || len(e.Crash.Frames) == 0 {
+			t.Errorf("a %s with its stack: frames %v, err %v", kind, e.Crash.Frames, err)
+		}
+	}
+	if entries, errs := s.List(); len(entries) != 2 || len(errs) != 0 {
+		t.Errorf("%d entries (%v); want the hang and the oom with stacks", len(entries), errs)
 	}
 }
 

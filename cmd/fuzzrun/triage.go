@@ -41,7 +41,8 @@ open (the first replay reproduces its signature), flaky (a later one does),
 duplicate of X (a replay fails with signature X instead; X is stored with
 this input), fixed (none of -attempts fails; the dependency versions it was
 fixed with are recorded), or stale (a panic, hang or oom in a library whose
-version has not changed, whose input no longer reaches it: the harness
+version has not changed, or an oracle violation a findings/ write-up lists
+while no dependency changed, whose input no longer reaches it: the harness
 changed; the bug stands and needs a new reproducer). Replays run in strict mode: every suppression and
 every tolerance of a known bug is off (DAEMONFUZZ_NO_SUPPRESS=1). When the
 target's package changed since the crash was recorded, a passing input is

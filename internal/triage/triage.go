@@ -224,8 +224,9 @@ type Result struct {
 //     pass there too is fixed;
 //   - stale when a library crash passes today and the library is at the
 //     version it crashed with, or the recorded harness fails as another
-//     signature (no duplicate: nothing fails today): the bug stands, and
-//     needs a new reproducer.
+//     signature (no duplicate: nothing fails today), or when an oracle
+//     violation a finding lists (a library bug, findings/) passes with no
+//     dependency changed: the bug stands, and needs a new reproducer.
 func (tr *Triager) Triage(ctx context.Context, entries []crashstore.Entry) []Result {
 	var out []Result
 	for _, e := range entries {
@@ -340,6 +341,11 @@ func (tr *Triager) triageOne(ctx context.Context, r *Result) error {
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusDuplicate, nil, other
 	case libraryCrash(c) && (recordedOther || tr.libraryUnchanged(c)):
 		c.Status, c.FixedIn, c.DuplicateOf = report.StatusStale, nil, ""
+	case c.Kind == signature.KindOracle && c.Finding != nil && c.Finding.Status != "fixed" && tr.depsUnchanged(c):
+		// A finding lists it: a library bug a standalone program shows,
+		// not a false positive of the oracle. With no dependency changed
+		// the library still has it; the harness stopped reaching it.
+		c.Status, c.FixedIn, c.DuplicateOf = report.StatusStale, nil, ""
 	default:
 		if c.Status != report.StatusFixed || c.FixedIn == nil {
 			c.FixedIn = tr.depsNow(c.Dir)
@@ -385,6 +391,24 @@ func (tr *Triager) libraryUnchanged(c *report.Crash) bool {
 		}
 	}
 	return false
+}
+
+// depsUnchanged reports whether every dependency recorded with the crash
+// is linked today at the version recorded.
+func (tr *Triager) depsUnchanged(c *report.Crash) bool {
+	if len(c.Deps) == 0 {
+		return false
+	}
+	now := map[string]string{}
+	for _, m := range tr.depsNow(c.Dir) {
+		now[m.Path] = m.Version
+	}
+	for _, m := range c.Deps {
+		if now[m.Path] != m.Version {
+			return false
+		}
+	}
+	return true
 }
 
 // crashModule is the recorded dependency module holding the crash's

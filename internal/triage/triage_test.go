@@ -392,3 +392,44 @@ func TestTriageRecordedHarnessOtherIsStale(t *testing.T) {
 		t.Errorf("%d entries: a signature today's code does not show was stored", len(entries))
 	}
 }
+
+// An oracle violation that a finding lists (a library bug shown by a
+// standalone program) and that passes while no dependency changed is stale:
+// the harness stopped reaching it, the library did not fix it. Without a
+// finding the oracle may have been wrong, and a pass is fixed.
+func TestTriageFindingOracleNotFixed(t *testing.T) {
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	oracle := "--- FAIL: FuzzParse (0.00s)\n    fuzz_test.go:9: oracle roundtrip violated at Answer.Hdr: lost\nFAIL\n"
+	e, _, err := tr.Store.Record(crashstore.Observation{
+		Target: "FuzzParse", Package: toyTarget.ImportPath, Dir: "parse", Input: []byte("ix"), Output: []byte(oracle),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.crashing = false
+	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusFixed {
+		t.Fatalf("oracle violation without a finding: %v status %s", r.Err, e.Crash.Status)
+	}
+	dir := filepath.Join(tr.Store.ModuleRoot, "findings", "dep-bug")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	finding := `{"id": "dep-bug", "title": "t", "status": "unreported", "signatures": ["` + e.Crash.ID + `"]}`
+	if err := os.WriteFile(filepath.Join(dir, "finding.json"), []byte(finding), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.Crash.Status = report.StatusOpen
+	if err := e.Save(); err != nil { // refreshes e.Crash.Finding
+		t.Fatal(err)
+	}
+	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusStale {
+		t.Fatalf("oracle violation a finding lists, deps unchanged: %v status %s", r.Err, e.Crash.Status)
+	}
+	tr.Store.Deps = func(string, string) ([]report.Module, error) {
+		return []report.Module{{Path: "example.com/dep", Version: "v1.0.1"}}, nil
+	}
+	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusFixed {
+		t.Fatalf("oracle violation a finding lists, dependency upgraded: %v status %s", r.Err, e.Crash.Status)
+	}
+}

@@ -211,6 +211,9 @@ func (c *Crash) StatusNote() string {
 		return fmt.Sprintf("This input no longer fails as `%s`: the latest triage replay fails as `%s` (crashers/%s), the entry that carries the bug from now on. The commands below reproduce that crash, not this one.", c.ID, c.DuplicateOf, other)
 	case StatusStale:
 		how, why := "", "the library it crashed in is at the version it crashed with"
+		if c.Kind == signature.KindOracle {
+			why = "a finding lists it as a library bug and no dependency changed since it was recorded"
+		}
 		if tri != nil && tri.Harness != "" {
 			how = fmt.Sprintf(", and once more through the target package as of commit %s", tri.Harness)
 			if len(tri.Other) > 0 {
@@ -223,7 +226,11 @@ func (c *Crash) StatusNote() string {
 		if tri != nil {
 			n = tri.Attempts
 		}
-		return fmt.Sprintf("The input passes every oracle in strict mode now (%d replays at the latest triage); the commands below pass. 'Fixed in' lists the dependency versions it stopped reproducing with.", n)
+		note := fmt.Sprintf("The input passes every oracle in strict mode now (%d replays at the latest triage); the commands below pass. 'Fixed in' lists the dependency versions it stopped reproducing with.", n)
+		if sameModules(c.Deps, c.FixedIn) {
+			note += " No dependency changed since it was recorded: the target's own code did (an oracle corrected, or an input the harness no longer builds the same way)."
+		}
+		return note
 	case StatusFlaky:
 		if tri != nil {
 			return fmt.Sprintf("Reproduced on %d of %d replays at the latest triage: the commands below may pass; run them again.", tri.Reproduced, tri.Attempts)
@@ -231,4 +238,22 @@ func (c *Crash) StatusNote() string {
 		return "Reproduces on some replays only: the commands below may pass; run them again."
 	}
 	return ""
+}
+
+// sameModules reports whether a and b list the same modules at the same
+// versions (and are not empty).
+func sameModules(a, b []Module) bool {
+	if len(a) == 0 || len(a) != len(b) {
+		return false
+	}
+	v := map[string]string{}
+	for _, m := range a {
+		v[m.Path] = m.Version
+	}
+	for _, m := range b {
+		if got, ok := v[m.Path]; !ok || got != m.Version {
+			return false
+		}
+	}
+	return true
 }

@@ -247,6 +247,14 @@ func TestMarkdownStatusNotes(t *testing.T) {
 			t.Errorf("stale report.md lacks %q:\n%s", want, md)
 		}
 	}
+	c.Status, c.Triage, c.FixedIn = StatusFixed, &Triage{Attempts: 3}, c.Deps
+	if md = string(Markdown(c, []byte("x"))); !strings.Contains(md, "No dependency changed since it was recorded") {
+		t.Errorf("fixed with the recorded deps: report.md does not say the target's code changed:\n%s", md)
+	}
+	c.FixedIn = []Module{{Path: "github.com/miekg/dns", Version: "v1.1.74"}}
+	if md = string(Markdown(c, []byte("x"))); strings.Contains(md, "No dependency changed") {
+		t.Errorf("fixed by an upgrade: report.md says no dependency changed:\n%s", md)
+	}
 	c.Status, c.Triage = StatusOpen, nil
 	if md = string(Markdown(c, []byte("x"))); strings.Contains(md, "commands below") || !strings.Contains(md, "not yet minimised ('fuzzrun minimize -all')") {
 		t.Errorf("open report.md:\n%s", md)

@@ -1,6 +1,7 @@
 package dnsfuzz
 
 import (
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -258,4 +259,28 @@ func TestV2K9AAAAZone(t *testing.T) {
 		t.Skipf("codeberg.org/miekg/dns rejects an IPv6 zone now (%v): V2K9 is fixed", err)
 	}
 	t.Logf("known v2 defect V2K9: parsed as %q", rr)
+}
+
+// v1Norm packs a record v1 unpacked without changing it: the divergences
+// read the RDLENGTH the wire gave (a LOC cut to 12 of its 16 octets is
+// V2D4, v1 accepting short rdata).
+func TestV1NormLeavesRdlength(t *testing.T) {
+	data, err := hex.DecodeString("9be50020000100000000000101610b6e6f6e6578697374656e74056e73656333047465737400002f002200001d04d000008000000c000a00085f912cbd569e5644")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m dns.Msg
+	if err := m.Unpack(data); err != nil {
+		t.Fatal(err)
+	}
+	ref := v1View(&m, nil)
+	if got := m.Extra[0].Header().Rdlength; got != 12 {
+		t.Fatalf("Rdlength %d after v1View, want the wire's 12", got)
+	}
+	if why := v1Lenient(data, ref.msg); !strings.HasPrefix(why, "V2D4") {
+		t.Fatalf("explained as %q, want V2D4", why)
+	}
+	if err := Differential(data); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -67,6 +67,9 @@ func (n rrNorm) field(o rrNorm) string {
 // v1Norm is rr, as miekg/dns v1 packs it, in the normal form.
 func v1Norm(rr dns.RR) rrNorm {
 	n := rrNorm{text: rr.String(), rr: rr, typ: rr.Header().Rrtype}
+	// PackRR stores the length it wrote in the header; the divergences
+	// read the length the wire gave (v1Lenient), so it is put back.
+	defer func(h *dns.RR_Header, l uint16) { h.Rdlength = l }(rr.Header(), rr.Header().Rdlength)
 	buf := make([]byte, dns.Len(rr)+1)
 	off, err := dns.PackRR(rr, buf, 0, nil, false)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"net"
 	"reflect"
 	"strings"
 
@@ -489,12 +490,29 @@ func v1Lenient(data []byte, mm *dns.Msg) string {
 				continue // no options is an empty rdata, not a short one
 			}
 			read := int(rr.Header().Rdlength)
-			if read == 0 || hasEmptyName(rr) || len(rdataBytes(dns.Copy(rr))) != read {
+			if read == 0 || hasEmptyName(rr) || hasNilIP(rr) || len(rdataBytes(dns.Copy(rr))) != read {
 				return "V2D4 (D6) rdata cut short accepted as zero fields"
 			}
 		}
 	}
 	return ""
+}
+
+// hasNilIP reports whether an address field of rr (A, AAAA, L32, ...) is
+// nil: v1 leaves it so when the rdata ends before the address, and then
+// packs nothing for it, so the repacked length matches the short read.
+func hasNilIP(rr dns.RR) bool {
+	v := reflect.ValueOf(rr)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	e := v.Elem()
+	for i := 0; i < e.NumField(); i++ {
+		if f := e.Field(i); f.CanInterface() && f.Type() == reflect.TypeOf(net.IP(nil)) && f.IsNil() {
+			return true
+		}
+	}
+	return false
 }
 
 // messageEnd is the offset after the last counted record, when the wire

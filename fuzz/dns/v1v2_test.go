@@ -284,3 +284,22 @@ func TestV1NormLeavesRdlength(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An L32 cut to its preference: v1 accepts it with a nil locator and
+// repacks the same 2 octets, v2 rejects it (RFC 6742 2.2: 6 octets); V2D4.
+func TestV2D4AddressCutOff(t *testing.T) {
+	data, err := hex.DecodeString("92ab85000001000100000000076578616d706c65036f72670000670001c00c0069000100000e1000020102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m dns.Msg
+	if err := m.Unpack(data); err != nil {
+		t.Fatal(err)
+	}
+	if why := v1Lenient(data, &m); !strings.HasPrefix(why, "V2D4") {
+		t.Fatalf("explained as %q, want V2D4", why)
+	}
+	if err := Differential(data); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -311,8 +311,8 @@ func client6Timers(records [][]byte) error {
 	if adv == nil {
 		return nil
 	}
-	if !a.wasSent(adv) || adv.Type() != dhcpv6.MessageTypeAdvertise {
-		return harness.Violated("invariant", "NSClient6.Solicit", "returned %v, not an ADVERTISE the rogue sent", adv)
+	if err := a.judgeSolicit(adv); err != nil {
+		return err
 	}
 	var reply *dhcpv6.Message
 	if err := a.run("Request", func(ctx context.Context) (err error) {
@@ -321,6 +321,20 @@ func client6Timers(records [][]byte) error {
 	}); err != nil {
 		return err
 	}
+	return a.judgeRequest(reply)
+}
+
+// judgeSolicit checks what Solicit returned against the step's replies.
+func (a *answerer6) judgeSolicit(adv *dhcpv6.Message) error {
+	if !a.wasSent(adv) || adv.Type() != dhcpv6.MessageTypeAdvertise {
+		return harness.Violated("invariant", "NSClient6.Solicit", "returned %v, not an ADVERTISE the rogue sent", adv)
+	}
+	return nil
+}
+
+// judgeRequest checks what Request returned (nil for an error) against the
+// step's replies.
+func (a *answerer6) judgeRequest(reply *dhcpv6.Message) error {
 	if reply != nil && (!a.wasSent(reply) || reply.TransactionID != a.xid) {
 		return harness.Violated("invariant", "NSClient6.Request", "returned %v, not a reply the rogue sent for transaction %v", reply, a.xid)
 	}

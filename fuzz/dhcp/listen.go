@@ -234,10 +234,10 @@ func (l *listenLog) addr() net.Addr {
 // configurations that must fail.
 func (c listenConfig) checkStarted(local net.Addr, known bool) error {
 	if !known {
-		return harness.Violated("invariant", "NSListen.NewServer", "started on interface %q, which the namespace does not have", c.ifname)
+		return harness.Violated("invariant", "NSListen.NewServer.Interface", "started on interface %q, which the namespace does not have", c.ifname)
 	}
 	if !c.v6 && c.addr != nil && c.addr.IP != nil && c.addr.IP.To4() == nil {
-		return harness.Violated("invariant", "NSListen.NewServer", "server4 started on the IPv6 address %v", c.addr.IP)
+		return harness.Violated("invariant", "NSListen.NewServer.Family", "server4 started on the IPv6 address %v", c.addr.IP)
 	}
 	u, ok := local.(*net.UDPAddr)
 	if !ok {
@@ -265,7 +265,7 @@ func (c listenConfig) checkFailed(err error, known bool) error {
 	wildcard := c.addr == nil || c.addr.IP == nil || c.addr.IP.IsUnspecified()
 	joins := c.v6 && (c.addr == nil || c.addr.Port == dhcpv6.DefaultServerPort)
 	if known && wildcard && !joins && (!c.v6 || c.addr == nil || c.addr.IP.To4() == nil) {
-		return harness.Violated("invariant", "NSListen.NewServer", "NewServer(%q, %v) failed: %v", c.ifname, c.addr, err)
+		return harness.Violated("invariant", "NSListen.NewServer.Failed", "NewServer(%q, %v) failed: %v", c.ifname, c.addr, err)
 	}
 	return nil
 }

@@ -1,9 +1,12 @@
 package dhcpfuzz
 
 import (
+	"context"
 	"net"
+	"net/netip"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
@@ -135,6 +138,61 @@ func TestNSListenFails(t *testing.T) {
 
 	c, _ := parseListen([]byte("4 - 0.0.0.0:67"))
 	wantViolation(t, c.checkStarted(&net.UDPAddr{IP: net.IPv4zero, Port: 68}, true), "invariant", "NSListen.LocalAddr")
-	wantViolation(t, c.checkStarted(&net.UDPAddr{IP: net.IPv4zero, Port: 67}, false), "invariant", "NSListen.NewServer")
-	wantViolation(t, c.checkFailed(os.ErrInvalid, true), "invariant", "NSListen.NewServer")
+	wantViolation(t, c.checkStarted(&net.UDPAddr{IP: net.IPv4zero, Port: 67}, false), "invariant", "NSListen.NewServer.Interface")
+	wantViolation(t, c.checkFailed(os.ErrInvalid, true), "invariant", "NSListen.NewServer.Failed")
+	c, _ = parseListen([]byte("4 - [2001:db8::1]:67"))
+	wantViolation(t, c.checkStarted(&net.UDPAddr{IP: net.ParseIP("2001:db8::1"), Port: 67}, true), "invariant", "NSListen.NewServer.Family")
+}
+
+// waitDrained is a step's client call that returns once the test's fake
+// link has handed every queued message to the answerer: the answerer then
+// judges them all before it sees the call return.
+func waitDrained[T any](ch chan T) func(context.Context) error {
+	return func(context.Context) error {
+		for len(ch) > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		return nil
+	}
+}
+
+func TestNSClient4TimersFail(t *testing.T) {
+	d1, d2 := discover(t), discover(t)
+	d2.TransactionID[0]++
+	writes := make(chan datagram, 2)
+	writes <- datagram{data: d1.ToBytes()}
+	writes <- datagram{data: d2.ToBytes()}
+	a := &answerer4{rogue: &rawRogue4{writes: writes}}
+	wantViolation(t, a.run("Request", waitDrained(writes)), "invariant", "NSClient4.Request.Retransmission")
+}
+
+func TestNSClient6TimersFail(t *testing.T) {
+	sol, err := dhcpv6.NewSolicit(clientMAC4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := *sol
+	again.TransactionID[0]++
+	from := &net.UDPAddr{IP: net.ParseIP("fe80::77:2"), Port: dhcpv6.DefaultClientPort}
+	writes := make(chan datagram, 2)
+	r := &udpRogue6{l: &link{}, writes: writes, dst: make(chan net.IP, 2)}
+	r.l.Pair = &netns.Pair{ClientLinkLocal: netip.MustParseAddr("fe80::77:2")}
+	for _, m := range []*dhcpv6.Message{sol, &again} {
+		writes <- datagram{data: m.ToBytes(), addr: from}
+		r.dst <- dhcpv6.AllDHCPRelayAgentsAndServers
+	}
+	a := &answerer6{rogue: r, quiesce: func() error { return nil }}
+	wantViolation(t, a.run("Solicit", waitDrained(writes)), "invariant", "NSClient6.Solicit.Retransmission")
+
+	adv, _ := dhcpv6.NewAdvertiseFromSolicit(sol, dhcpv6.WithServerID(serverDUID6))
+	a.sent = [][]byte{adv.ToBytes()}
+	if err := a.judgeSolicit(adv); err != nil {
+		t.Fatalf("an ADVERTISE the rogue sent must pass: %v", err)
+	}
+	a.sent = nil
+	wantViolation(t, a.judgeSolicit(adv), "invariant", "NSClient6.Solicit")
+	reply := &dhcpv6.Message{MessageType: dhcpv6.MessageTypeReply, TransactionID: sol.TransactionID}
+	a.sent, a.xid = [][]byte{reply.ToBytes()}, reply.TransactionID
+	a.xid[0]++
+	wantViolation(t, a.judgeRequest(reply), "invariant", "NSClient6.Request")
 }

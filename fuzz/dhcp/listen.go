@@ -262,9 +262,11 @@ func (c listenConfig) checkStarted(local net.Addr, known bool) error {
 // checkFailed holds a failed NewServer to the configurations that must
 // start.
 func (c listenConfig) checkFailed(err error, known bool) error {
-	wildcard := c.addr == nil || c.addr.IP == nil || c.addr.IP.IsUnspecified()
+	// The wildcard of the server's own family (0.0.0.0 for server4, ::
+	// for server6), or none.
+	wildcard := c.addr == nil || c.addr.IP == nil || (c.addr.IP.IsUnspecified() && (c.addr.IP.To4() != nil) != c.v6)
 	joins := c.v6 && (c.addr == nil || c.addr.Port == dhcpv6.DefaultServerPort)
-	if known && wildcard && !joins && (!c.v6 || c.addr == nil || c.addr.IP.To4() == nil) {
+	if known && wildcard && !joins {
 		return harness.Violated("invariant", "NSListen.NewServer.Failed", "NewServer(%q, %v) failed: %v", c.ifname, c.addr, err)
 	}
 	return nil

@@ -37,6 +37,7 @@ func client4Seeds() ([]seed, error) {
 	other := []dhcpv4.Modifier{dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.IPv4(203, 0, 113, 9)))}
 	return []seed{
 		{dhcpfuzz.EncodeRecords(offer, ack, ack), "OFFER, ACK, ACK to the renewal"},
+		{dhcpfuzz.EncodeRecords(offer, ack, ack, ack), "OFFER, ACK, ACK to the renewal, ACK to the INFORM"},
 		{dhcpfuzz.EncodeRecords(offer, nak), "OFFER then NAK"},
 		{dhcpfuzz.EncodeRecords(offer, ack, nak), "lease granted, renewal refused"},
 		{dhcpfuzz.EncodeRecords(reply(dhcpv4.MessageTypeOffer, pxe...), reply(dhcpv4.MessageTypeAck, pxe...), ack), "netboot OFFER and ACK"},

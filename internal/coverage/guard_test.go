@@ -49,10 +49,14 @@ func TestGuard(t *testing.T) {
 	}
 	known := filepath.Join(root, "known.txt")
 	skipped := filepath.Join(root, "skipped.txt")
+	var inert bool // run with the guard switched off
 	run := func(target string, seed int) (string, bool) {
 		cmd := exec.Command(bin, fmt.Sprintf("-test.run=^%s$/^seed#%d$", target, seed))
 		cmd.Dir = pkgDir
 		cmd.Env = append(os.Environ(), EnvKnown+"="+known, EnvSkipped+"="+skipped)
+		if inert {
+			cmd.Env = append(os.Environ(), EnvKnown+"=")
+		}
 		out, err := cmd.CombinedOutput()
 		return string(out), err == nil
 	}
@@ -77,6 +81,21 @@ func TestGuard(t *testing.T) {
 			ids[target+"/"+name] = c.Sig.ID()
 		}
 	}
+	// What the guard lets through is signed as without it.
+	inert = true
+	for _, target := range []string{"FuzzBytes", "FuzzTwo"} {
+		for seed, name := range []string{"fine", "known panic", "new panic", "known failure", "new failure"} {
+			if name == "fine" {
+				continue
+			}
+			out, _ := run(target, seed)
+			c, err := signature.Parse([]byte(out), "")
+			if err != nil || c.Sig.ID() != ids[target+"/"+name] {
+				t.Errorf("%s %q without the guard: signature %s (%v), with it %s\n%s", target, name, c.Sig.ID(), err, ids[target+"/"+name], out)
+			}
+		}
+	}
+	inert = false
 	list := ids["FuzzBytes/known panic"] + "\n" + ids["FuzzBytes/known failure"] + "\n" + ids["FuzzTwo/known panic"] + "\n" + ids["FuzzTwo/known failure"] + "\n"
 	if err := os.WriteFile(known, []byte(list), 0o644); err != nil {
 		t.Fatal(err)

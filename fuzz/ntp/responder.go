@@ -75,8 +75,11 @@ type responder struct {
 // server reports every request it reads through Stats, so this is reached
 // only when it fails to send a reply it decided to send, or under heavy
 // load; it is generous, and an input without a verdict in time is not
-// judged, so load never becomes a finding.
-const responderWait = 10 * time.Second
+// judged, so load never becomes a finding. An exchange waits at most twice
+// this (verdict, then reply), which must stay under go test -fuzz's 10 s per
+// input: past that the worker panics "deadlocked!" with its output
+// discarded, a silent "exit status 2".
+const responderWait = 4 * time.Second
 
 var (
 	responderOnce sync.Once

@@ -31,7 +31,3 @@ func (s *outcomeStats) Events() <-chan Outcome { return s.events }
 // CheckResponder applies Responder's oracles to the request the server
 // read, its reply (nil for none) and the server's outcome.
 func CheckResponder(req, reply []byte, out Outcome) error { return checkResponder(req, reply, out) }
-
-// ResponderWait bounds the wait for the server's verdict on one request
-// (see responderWait).
-const ResponderWait = responderWait

@@ -165,6 +165,9 @@ func TestZoneDivergences(t *testing.T) {
 		{"V2K8", "$TTL 1W100000000000\na IN A 192.0.2.1\n", "Accept", true},
 		{"V2K8", "a 60 IN SOA ns host 1 7000000000 1 1 1\n", "Accept", true},
 		{"V2K9", "a 60 IN AAAA fe80::1%eth0\n", "Accept", true},
+		{"V2N1", "a 60 IN NXT b\\\\c A\n", "Rdata", false},
+		{"V2D4", "a 60 IN TYPE60 \\# 3 abcdef\n", "Accept", false},
+		{"V2K10", "a 60 IN RRSIG SOA 14 2 300 26120227091652 20261129091652 48148 a. AAAA\n", "Rdata", true},
 	} {
 		t.Run(c.rule, func(t *testing.T) {
 			if c.known {
@@ -302,4 +305,14 @@ func TestV2D4AddressCutOff(t *testing.T) {
 	if err := Differential(data); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestV2K10SignatureTimeAfter2106(t *testing.T) {
+	rr := v2New(t, "a.example. 60 IN RRSIG SOA 14 2 300 26120227091652 20261129091652 48148 a.example. AAAA")
+	exp := rr.(*dnsv2.RRSIG).Expiration
+	const want = 3084593028 // 2612-02-27T09:16:52Z modulo 2^32
+	if exp == want {
+		t.Skip("codeberg.org/miekg/dns reduces times modulo 2^32 now: V2K10 is fixed")
+	}
+	t.Logf("known v2 defect V2K10: expiration %d, modulo 2^32 it is %d", exp, want)
 }

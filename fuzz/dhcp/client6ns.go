@@ -193,10 +193,10 @@ func NSClient6(data []byte) error {
 	defer c.mu.Unlock()
 	c.peer = &net.UDPAddr{IP: c.l.cliLL(), Port: dhcpv6.DefaultClientPort, Zone: c.l.srvZone}
 	writes := make(chan datagram)
-	stop := make(chan struct{})
-	defer close(stop)
+	stop, relayed := make(chan struct{}), make(chan struct{})
 	var addrErr error
 	go func() {
+		defer close(relayed)
 		for {
 			select {
 			case w := <-c.writes:
@@ -216,6 +216,8 @@ func NSClient6(data []byte) error {
 	}()
 	r := &rogue6{writes: writes, deliver: c.deliver, records: records}
 	err = r.converse(c.client)
+	close(stop)
+	<-relayed // addrErr is the relay's until it has returned
 	if addrErr != nil {
 		return addrErr
 	}

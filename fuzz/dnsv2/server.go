@@ -280,7 +280,7 @@ func serveName(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) {
 	if err := r.Unpack(); err != nil {
 		dnsutil.SetReply(m, r)
 		m.Rcode = dns.RcodeFormatError
-		m.WriteTo(w)
+		writeFormErr(w, m)
 		return
 	}
 	dnsutil.SetReply(m, r)
@@ -320,10 +320,21 @@ func serveName(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) {
 		err = sign()
 	}
 	if err != nil {
-		// A question v2 cannot pack (a label holding a '.' octet, which
-		// its unescaped names cannot say): FORMERR without it. Pack
-		// leaves a zero-filled buffer in Data on error, which WriteTo
-		// would send.
+		m.Rcode = dns.RcodeFormatError
+		writeFormErr(w, m)
+		return
+	}
+	m.WriteTo(w)
+}
+
+// writeFormErr writes m, a FORMERR, and when m does not pack (a question
+// v2 cannot pack: a label holding a '.' octet, which its unescaped names
+// cannot say) the same FORMERR without question or records. Pack leaves a
+// zero-filled buffer in Data on error, which WriteTo would send, and
+// WriteTo of an empty Data packs and gives up on the error.
+func writeFormErr(w dns.ResponseWriter, m *dns.Msg) {
+	m.Data = nil
+	if m.Pack() != nil {
 		m = &dns.Msg{MsgHeader: m.MsgHeader}
 		m.Rcode, m.Truncated, m.UDPSize = dns.RcodeFormatError, false, 0
 		if m.Pack() != nil {

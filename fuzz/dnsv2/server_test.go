@@ -42,6 +42,9 @@ func TestServerPaths(t *testing.T) {
 		{"signed tcp", query(t, 0x1006, txtName, dns.TypeTXT, 0)},
 		{"wrong key", query(t, 0x1003, "www.example.org.", dns.TypeA, 0)},
 		{"two questions", twoQuestions},
+		// A question v2 cannot pack (a label holding '.') and a trailing
+		// octet: the handler's FORMERR goes out without the question.
+		{"unpackable question", []byte("\x01\x2e\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07examQl.\x03org\x00\x00\x22\x00\x85G")},
 		{"response", reply(t, "www.example.org. 60 IN A 192.0.2.1")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,4 +152,15 @@ func TestServerKnownQDCOUNT(t *testing.T) {
 	}
 	swap(t, &strict, func() bool { return true })
 	wantViolation(t, Server(q), "invariant", "Reply")
+}
+
+// Signing a query with EDNS loses its OPT record (knownTSIGSignOPTID):
+// tolerated, reported under strict.
+func TestServerKnownTSIGSignOPT(t *testing.T) {
+	q := query(t, 0x1002, "www.example.org.", dns.TypeA, 4096)
+	if err := Server(q); err != nil {
+		t.Fatal(err)
+	}
+	swap(t, &strict, func() bool { return true })
+	wantViolation(t, Server(q), "invariant", "TSIGSign.EDNS")
 }

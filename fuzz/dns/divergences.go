@@ -853,6 +853,11 @@ func explainZoneAccept(a, b *zoneRead) string {
 				return "V2Z3 a type only v2 implements"
 			}
 		}
+		// The same by number (TYPE66 is DSYNC to v2): v1 wants the
+		// RFC 3597 \# form for a type it does not know.
+		if _, v1Knows := dns.TypeToRR[v2Type(b.v2[len(a.norm)])]; !v1Knows {
+			return "V2Z3 a type only v2 implements"
+		}
 	}
 	return ""
 }

@@ -156,6 +156,7 @@ func TestZoneDivergences(t *testing.T) {
 		{"V2Z1", "a 60 IN APL 1:192.0.2.0/24\n", "Accept", false},
 		{"V2Z1", "a 60 IN RRSIG IPSECKEY 8 2 60 20260101000000 20250101000000 1 example.org. AAAA\n", "Accept", false},
 		{"V2Z3", "a 60 IN DSYNC CDS NOTIFY 5359 ds.example.\n", "Accept", false},
+		{"V2Z3", "a 60 IN TYPE66 CDS NOTIFY 5359 ds.example.\n", "Accept", false},
 		{"V2K5", "a 0 IN A\n", "Pack", true},
 		{"V2K5", "a 0 NONE MX\n", "Rdata", true},
 		{"V2K6", "a 60 IN HTTPS 1 . port=443 alpn=h2\n", "Rdata", true},

@@ -169,7 +169,7 @@ func (c *minimizeCmd) minimizeFile(ctx context.Context, cli *CLI, tr *triage.Tri
 		return err
 	}
 	if len(m.Input) < e.Crash.Input.Size || !e.Crash.Minimized {
-		if err := tr.Store.SetReproducer(e, m.Input, m.Output); err != nil {
+		if err := tr.Store.SetReproducer(e, m.Input, m.Output, m.Complete); err != nil {
 			return err
 		}
 	}

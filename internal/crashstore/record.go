@@ -265,8 +265,10 @@ func (e Entry) sameFile(obs Observation) bool {
 
 // SetReproducer replaces the entry's reproducer with input, minimised from
 // the entry's original, and the output of running it. It keeps the original.
-// The output must show the entry's own signature.
-func (s *Store) SetReproducer(e Entry, input, output []byte) error {
+// The output must show the entry's own signature. complete says the
+// minimisation reached its fixed point; one whose budget ran out leaves
+// the entry not minimised, so 'fuzzrun minimize -all' continues it.
+func (s *Store) SetReproducer(e Entry, input, output []byte, complete bool) error {
 	c, err := signature.Parse(output, e.hint())
 	if err != nil {
 		return fmt.Errorf("crashstore: %s: reproducer output: %w", e.Path, err)
@@ -282,7 +284,7 @@ func (s *Store) SetReproducer(e Entry, input, output []byte) error {
 	if err := e.writeReproducer(input, orig, output); err != nil {
 		return err
 	}
-	e.Crash.Minimized = true
+	e.Crash.Minimized = complete
 	return e.Save()
 }
 

@@ -64,7 +64,7 @@ func (tr *Triager) MinimizeEntry(ctx context.Context, e crashstore.Entry, opts m
 		return m, err
 	}
 	if len(m.Input) < len(input) || !e.Crash.Minimized {
-		if err := tr.Store.SetReproducer(e, m.Input, m.Output); err != nil {
+		if err := tr.Store.SetReproducer(e, m.Input, m.Output, m.Complete); err != nil {
 			return m, err
 		}
 	}

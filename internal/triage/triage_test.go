@@ -236,6 +236,18 @@ func TestMinimizeEntry(t *testing.T) {
 	if _, err := crashstore.Load(e.Path); err != nil {
 		t.Fatalf("store inconsistent after minimising: %v", err)
 	}
+	// A minimisation whose budget ran out is not a minimised reproducer:
+	// 'minimize -all' takes the entry again and continues.
+	tr = newTriager(t, &fakeReplay{crashing: true})
+	e = record(t, tr, "ij-"+strings.Repeat("another-long-input", 20))
+	opts := minimizeOpts
+	opts.MaxRuns = 1
+	if m, err = tr.MinimizeEntry(context.Background(), e, opts); err != nil || m.Complete {
+		t.Fatalf("a budget of 1 run: complete %v, err %v", m.Complete, err)
+	}
+	if e.Crash.Minimized || !e.Crash.Minimizable() {
+		t.Errorf("budget spent, yet the entry is marked minimised (minimize -all would skip it)")
+	}
 }
 
 // An input that now fails with another signature is a duplicate of that

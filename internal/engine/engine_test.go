@@ -93,6 +93,23 @@ func TestFuzzCrash(t *testing.T) {
 	}
 }
 
+// A target that skips itself is reported as skipped, with what it logged,
+// not as a slice that never got past the baseline pass; a target that fuzzes
+// is never reported skipped.
+func TestFuzzSkipped(t *testing.T) {
+	res, err := fuzzToy(t, context.Background(), "FuzzSkipped", FuzzOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Crash != nil || res.Execs != 0 || !strings.Contains(res.Skipped, "needs a capability this machine lacks") || !strings.Contains(res.Skipped, "skipping") {
+		t.Fatalf("skipped target: %+v", res)
+	}
+	res, err = fuzzToy(t, context.Background(), "FuzzClean", FuzzOptions{Duration: 2 * time.Second})
+	if err != nil || res.Skipped != "" || res.Execs == 0 {
+		t.Fatalf("fuzzing target: skipped %q, %d execs, err %v", res.Skipped, res.Execs, err)
+	}
+}
+
 func TestFuzzHang(t *testing.T) {
 	// Generous: a worker starved of CPU on a loaded machine must not look hung.
 	res, err := fuzzToy(t, context.Background(), "FuzzHang", FuzzOptions{HangTimeout: 5 * time.Second})

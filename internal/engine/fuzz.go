@@ -68,6 +68,11 @@ type Result struct {
 	Corpus            int // corpus size at the end
 	Crash             *Crash
 	Interrupted       bool // ctx ended the process
+	// Skipped is set when the target skipped itself (f.Skip before
+	// f.Fuzz: a capability or a file it needs is missing): what it logged,
+	// or "skipped" when it logged nothing. The process did no fuzzing and
+	// another would do none either.
+	Skipped string
 }
 
 // Fuzz runs one `-test.fuzz` process for opts.Target and waits for it. A
@@ -89,6 +94,10 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		"-test.fuzzminimizetime=" + opts.MinimizeTime.String(),
 		"-test.parallel=" + fmt.Sprint(parallel),
 		"-test.timeout=0",
+		// -test.v: without it a target that skips itself (f.Skip) ends
+		// with a bare PASS, indistinguishable from a slice spent in the
+		// baseline pass; with it Go prints "--- SKIP" and the reason.
+		"-test.v",
 	}
 	if opts.CacheDir != "" {
 		args = append(args, "-test.fuzzcachedir="+opts.CacheDir)
@@ -186,6 +195,10 @@ func Fuzz(ctx context.Context, opts FuzzOptions) (Result, error) {
 		res.Crash = &c
 		return res, nil
 	}
+	if err == nil && fuzzAt.IsZero() && st.skipped {
+		res.Skipped = st.skipReason()
+		return res, nil
+	}
 	if err == nil || res.Interrupted || st.deadlineOnly() || ended && st.seedFailure == "" && !st.unexpected && len(st.failure) == 0 {
 		return res, nil
 	}
@@ -206,6 +219,22 @@ type outputState struct {
 	crashPath   string   // "Failing input written to" path
 	unexpected  bool     // a worker died rather than failing cleanly
 	seedFailure string   // "failure while testing seed corpus entry: X"
+	skipped     bool     // "--- SKIP: Name": the target skipped itself
+	logged      []string // what the target logged since its "=== RUN" line
+}
+
+// skipReason is what a target that skipped itself logged, on one line.
+func (s *outputState) skipReason() string {
+	var parts []string
+	for _, l := range s.logged {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	if len(parts) == 0 {
+		return "skipped"
+	}
+	return strings.Join(parts, "; ")
 }
 
 const tailLines = 40
@@ -250,6 +279,14 @@ func readOutput(r io.Reader, onEvent func(Event)) *outputState {
 				st.crashPath = e.Path
 			case EventUnexpected:
 				st.unexpected = true
+			}
+			switch {
+			case strings.HasPrefix(line, "=== RUN"):
+				st.logged = st.logged[:0]
+			case strings.HasPrefix(line, "--- SKIP: "):
+				st.skipped = true
+			case strings.HasPrefix(line, "    ") && !st.skipped && len(st.logged) < 8:
+				st.logged = append(st.logged, line)
 			}
 			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "failure while testing seed corpus entry: "); ok {
 				st.seedFailure = rest

@@ -229,6 +229,9 @@ func WriteTable(w io.Writer, s *workdir.Summary) {
 	for _, t := range s.Targets {
 		if t.Error != "" {
 			first, _, _ := strings.Cut(t.Error, "\n")
+			if t.Status == workdir.StatusSkipped {
+				first = "skipped by the target itself: " + first
+			}
 			fmt.Fprintf(w, "%s: %s\n", t.ID, first)
 		}
 	}

@@ -167,6 +167,15 @@ func (r *Runner) slice(ctx context.Context, st *targetState, d time.Duration) {
 		if err != nil {
 			r.retire(st, err)
 		}
+		if res.Skipped != "" {
+			// The target skipped itself: no process would fuzz it here.
+			st.sched.Done = true
+			st.phase = workdir.StatusSkipped
+			st.sum.Status, st.sum.Error = workdir.StatusSkipped, res.Skipped
+			r.disp.Event(fmt.Sprintf("%s: skipped by the target itself, not fuzzed: %s", st.t.ID(), res.Skipped))
+			r.mu.Unlock()
+			return
+		}
 		retired := st.sched.Done
 		switch {
 		case res.Interrupted && st.sum.Status == workdir.StatusNotRun:

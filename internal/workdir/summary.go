@@ -39,7 +39,7 @@ type TargetSummary struct {
 	Package string `json:"package"`
 	Dir     string `json:"dir"`
 	Format  string `json:"format,omitempty"`
-	Status  string `json:"status"` // StatusOK, StatusCrashed, StatusNotFuzzed, StatusFailed, StatusInterrupted, StatusNotRun
+	Status  string `json:"status"` // StatusOK, StatusCrashed, StatusNotFuzzed, StatusSkipped, StatusFailed, StatusInterrupted, StatusNotRun
 	Slices  int    `json:"slices"`
 	// Fuzzed is the fuzzing time: from the end of each process's baseline
 	// coverage pass to its end. Baseline is the time its processes spent
@@ -65,7 +65,10 @@ const (
 	StatusCrashed = "crashed"
 	// StatusNotFuzzed is a target that ran but did no fuzzing execution:
 	// its slices ended in the baseline pass (a budget too small for it).
-	StatusNotFuzzed   = "not fuzzed"
+	StatusNotFuzzed = "not fuzzed"
+	// StatusSkipped is a target that skipped itself (f.Skip: a capability
+	// or a file it needs is missing here); Error holds its reason.
+	StatusSkipped     = "skipped"
 	StatusFailed      = "failed" // could not fuzz: a build error, a failing seed
 	StatusInterrupted = "interrupted"
 	StatusNotRun      = "not run"

@@ -21,3 +21,11 @@ func FuzzClean(f *testing.F) {
 	f.Add([]byte("x"))
 	f.Fuzz(func(t *testing.T, b []byte) { Parse(b) })
 }
+
+// FuzzSkipped skips itself, as a target does when a capability it needs is
+// missing.
+func FuzzSkipped(f *testing.F) {
+	f.Log("needs a capability this machine lacks")
+	f.Skip("skipping")
+	f.Fuzz(func(t *testing.T, b []byte) { Parse(b) })
+}

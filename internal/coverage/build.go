@@ -37,6 +37,10 @@ type Options struct {
 	InputTimeout time.Duration
 	// Log receives progress lines; default io.Discard.
 	Log io.Writer
+	// Env is added to the environment of the test processes the binary
+	// runs (this process's own is passed on, and is never changed for
+	// them): triage's strict mode (harness.NoSuppressEnv) goes here.
+	Env []string
 }
 
 func (o Options) withDefaults() Options {

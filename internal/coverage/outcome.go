@@ -31,8 +31,8 @@ type Outcome struct {
 // BatchSize inputs, with panics recovered in-process (EnvRecover), and
 // returns how each ended. An input that ends the process anyway (a fatal
 // runtime error, a hang past InputTimeout) is Hung, and the process is
-// restarted after it. The environment of this process is passed on, so
-// harness.NoSuppressEnv set here reaches the inputs.
+// restarted after it. The environment of this process is passed on, plus
+// Options.Env (where harness.NoSuppressEnv goes for strict replays).
 func (b *Binary) Outcomes(ctx context.Context, inputs [][]byte) ([]Outcome, error) {
 	out := make([]Outcome, len(inputs))
 	for lo := 0; lo < len(inputs); {
@@ -109,7 +109,7 @@ func (b *Binary) execRecover(ctx context.Context, dir, records string) (string, 
 	cmd := exec.CommandContext(ctx, b.exe, "-test.run=^"+b.Target.Name+"$/^"+inputPrefix,
 		"-test.gocoverdir="+gocover, "-test.parallel=1", "-test.timeout=0")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), EnvOut+"="+records, EnvRecover+"=1")
+	cmd.Env = append(append(os.Environ(), EnvOut+"="+records, EnvRecover+"=1"), b.opts.Env...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {

@@ -162,7 +162,7 @@ func (b *Binary) exec(ctx context.Context, dir, records string, args ...string) 
 	args = append(args, "-test.gocoverdir="+gocover, "-test.parallel=1", "-test.timeout=0")
 	cmd := exec.CommandContext(ctx, b.exe, args...)
 	cmd.Dir = dir
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), b.opts.Env...)
 	if records != "" {
 		cmd.Env = append(cmd.Env, EnvOut+"="+records)
 	}

@@ -76,7 +76,7 @@ func collectCrash(ctx context.Context, opts FuzzOptions, dir string, st *outputS
 		if timeout <= 0 {
 			timeout = DefaultHangTimeout
 		}
-		rr, err := replayFile(ctx, opts.Binary, dir, t.Name, c.File, timeout, opts.MemLimitMB)
+		rr, err := replayFile(ctx, opts.Binary, dir, t.Name, c.File, timeout, opts.MemLimitMB, opts.Env)
 		if err == nil {
 			c.Replayed, c.Reproduced = true, rr.Failed
 			c.Output = append(c.Output, "\n--- fuzzrun: replay of the input, for its stack ---\n"...)

@@ -43,6 +43,9 @@ type ReplayOptions struct {
 	MemLimitMB int
 	// Binary is a test binary from Build to reuse; if empty, Replay builds one.
 	Binary string
+	// Env is added to the replay process's environment (this process's
+	// own is passed on, and is never changed for it).
+	Env []string
 }
 
 // ReplayResult is the outcome of one replay.
@@ -92,7 +95,7 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayResult, error) {
 	if timeout <= 0 {
 		timeout = DefaultHangTimeout
 	}
-	return replayFile(ctx, bin, dir, t.Name, name, timeout, opts.MemLimitMB)
+	return replayFile(ctx, bin, dir, t.Name, name, timeout, opts.MemLimitMB, opts.Env)
 }
 
 // StartupReserveMB is the address space a Go test binary reserves at
@@ -102,7 +105,7 @@ func Replay(ctx context.Context, opts ReplayOptions) (ReplayResult, error) {
 const StartupReserveMB = 1280
 
 // replayFile runs the corpus entry testdata/fuzz/<name>/<file> of the
-// package in dir with the test binary bin.
+// package in dir with the test binary bin, env added to its environment.
 //
 // A hang is confirmed with its stack: the process runs with
 // GOTRACEBACK=crash and gets SIGQUIT when the deadline passes, so every
@@ -115,7 +118,7 @@ const StartupReserveMB = 1280
 // memMB, and an input is an oom when the runtime reports that it is out of
 // memory, with the stack of the allocating goroutine. An allocation the
 // runtime completes under the limit is not an oom, however large.
-func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.Duration, memMB int) (ReplayResult, error) {
+func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.Duration, memMB int, env []string) (ReplayResult, error) {
 	args := []string{
 		"-test.run=^" + regexp.QuoteMeta(name) + "$/^" + regexp.QuoteMeta(file) + "$",
 		"-test.timeout=" + (timeout + 2*DefaultStopGrace).String(),
@@ -129,7 +132,7 @@ func replayFile(ctx context.Context, bin, dir, name, file string, timeout time.D
 	}
 	cmd := exec.Command("/bin/sh", append([]string{"-c", `ulimit -c 0; ulimit -v "$0" && exec "$@"`, limit, bin}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	cmd.Env = append(append(os.Environ(), "GOTRACEBACK=crash"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := startGroup(cmd); err != nil {

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/coverage"
-	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 	"github.com/daemonfuzz/daemonfuzz/internal/minimize"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
@@ -39,6 +37,7 @@ func (tr *Triager) inprocBinary(ctx context.Context, t target.Target) (*coverage
 	opts := coverage.Options{
 		ModuleRoot: tr.Store.ModuleRoot, CoverPkg: []string{t.ImportPath},
 		Jobs: 1, BatchSize: BatchSize, InputTimeout: tr.Timeout,
+		Env: strictEnv,
 	}
 	b, err := coverage.Build(ctx, t, opts)
 	if err != nil {
@@ -55,7 +54,6 @@ func (tr *Triager) inprocBinary(ctx context.Context, t target.Target) (*coverage
 // with signature want.
 func (tr *Triager) batchTest(t target.Target, want string) minimize.BatchTest {
 	return func(ctx context.Context, cands [][]byte) ([]bool, error) {
-		noSuppress.Do(func() { os.Setenv(harness.NoSuppressEnv, "1") })
 		b, err := tr.inprocBinary(ctx, t)
 		if err != nil {
 			return nil, err

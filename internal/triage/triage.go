@@ -24,7 +24,12 @@ import (
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
 )
 
-var noSuppress sync.Once
+// strictEnv is the environment triage's replays add: every suppression and
+// tolerance of the harness off. It is given to each process a replay starts,
+// never set in this process's own environment, which the fuzzing processes
+// a runner starts after a triage replay inherit (they would then store every
+// tolerated known bug as a new crash).
+var strictEnv = []string{harness.NoSuppressEnv + "=1"}
 
 // ReplayFunc runs one input; engine.Replay is the real one.
 type ReplayFunc func(ctx context.Context, opts engine.ReplayOptions) (engine.ReplayResult, error)
@@ -126,8 +131,7 @@ type Outcome struct {
 }
 
 // Run replays input against t once. Replays see every crash: the harness's
-// suppression list is off in the processes they start (harness.NoSuppressEnv
-// is set in this process's environment, which they inherit), or a
+// suppression list is off in the processes they start (strictEnv), or a
 // suppressed crash would look fixed.
 func (tr *Triager) Run(ctx context.Context, t target.Target, input []byte) (Outcome, error) {
 	bin := ""
@@ -142,10 +146,10 @@ func (tr *Triager) Run(ctx context.Context, t target.Target, input []byte) (Outc
 
 // runWith replays input against t with the test binary bin.
 func (tr *Triager) runWith(ctx context.Context, t target.Target, input []byte, bin string) (Outcome, error) {
-	noSuppress.Do(func() { os.Setenv(harness.NoSuppressEnv, "1") })
 	opts := engine.ReplayOptions{
 		ModuleRoot: tr.Store.ModuleRoot, Target: t, Input: input,
 		Timeout: tr.Timeout, MemLimitMB: tr.MemLimitMB, Binary: bin,
+		Env: strictEnv,
 	}
 	replay := tr.Replay
 	if replay == nil {

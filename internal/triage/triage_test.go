@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/daemonfuzz/daemonfuzz/internal/crashstore"
 	"github.com/daemonfuzz/daemonfuzz/internal/engine"
+	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 	"github.com/daemonfuzz/daemonfuzz/internal/report"
 	"github.com/daemonfuzz/daemonfuzz/internal/signature"
 	"github.com/daemonfuzz/daemonfuzz/internal/target"
@@ -443,5 +445,30 @@ func TestTriageFindingOracleNotFixed(t *testing.T) {
 	}
 	if r := tr.Triage(context.Background(), []crashstore.Entry{e})[0]; r.Err != nil || e.Crash.Status != report.StatusFixed {
 		t.Fatalf("oracle violation a finding lists, dependency upgraded: %v status %s", r.Err, e.Crash.Status)
+	}
+}
+
+// Replays run strict (every suppression off) through their own process's
+// environment only: the triager's process keeps its environment, which the
+// fuzzing processes a runner starts after a replay inherit.
+func TestReplayStrictOnlyInTheReplay(t *testing.T) {
+	if v, ok := os.LookupEnv(harness.NoSuppressEnv); ok {
+		t.Skipf("%s=%s is set for this test process", harness.NoSuppressEnv, v)
+	}
+	f := &fakeReplay{crashing: true}
+	tr := newTriager(t, f)
+	var env []string
+	tr.Replay = func(ctx context.Context, o engine.ReplayOptions) (engine.ReplayResult, error) {
+		env = o.Env
+		return f.replay(ctx, o)
+	}
+	if _, err := tr.Run(context.Background(), toyTarget, []byte("iq")); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(env, harness.NoSuppressEnv+"=1") {
+		t.Errorf("replay environment %q lacks %s=1", env, harness.NoSuppressEnv)
+	}
+	if v, ok := os.LookupEnv(harness.NoSuppressEnv); ok {
+		t.Errorf("the triager's own environment has %s=%s after a replay", harness.NoSuppressEnv, v)
 	}
 }

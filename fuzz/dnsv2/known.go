@@ -30,7 +30,7 @@ type knownBug struct {
 
 // knownBugs of codeberg.org/miekg/dns v0.6.0.
 var knownBugs = []knownBug{{
-	id: "fuzz-dnsv2.FuzzV2Wire/9c758335021b",
+	id: "fuzz-dnsv2.FuzzV2Wire/9c758335021b", // findings/miekg-dns-v2-ede-extratext
 	summary: "EDE.pack never writes EXTRA-TEXT: it assigns the rest of the pack buffer " +
 		"(zeros) to the option's ExtraText instead, so the option goes out with its " +
 		"length but zero bytes for text, and the caller's Msg is changed by Pack",
@@ -68,7 +68,7 @@ var knownBugs = []knownBug{{
 		return true
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Structured/0720e5fc8739",
+	id: "fuzz-dnsv2.FuzzV2Structured/0720e5fc8739", // findings/miekg-dns-v2-padding-pack
 	summary: "PADDING.pack writes nothing and PADDING.Len counts hex digits: the option " +
 		"goes out with a length of twice the padding octets and content of whatever " +
 		"the pack buffer held (a reused Msg.Data or pooled server buffer: the previous " +
@@ -123,7 +123,7 @@ var knownBugs = []knownBug{{
 		return found
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Structured/e61dbfd9eae3",
+	id: "fuzz-dnsv2.FuzzV2Structured/e61dbfd9eae3", // findings/miekg-dns-v2-reporting-length
 	summary: "REPORTING.Len is tlv + len(AgentDomain), the text's length, one short of " +
 		"the name on the wire (the root label), and packOPT writes Len()-4 as the option " +
 		"length whatever the option packed: every REPORTING option (RFC 9567) v2 packs " +

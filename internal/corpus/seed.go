@@ -161,3 +161,19 @@ func FindRoot(dir string) (string, error) {
 }
 
 func dirExists(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
+
+// GenRoot is the corpus/ directory a seed generator writes: root when it is
+// set (the generator's -root flag), else FindRoot of the working directory.
+func GenRoot(root string) (string, error) {
+	if root != "" {
+		return root, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	if root, err = FindRoot(wd); err != nil {
+		return "", fmt.Errorf("%w (run from inside the daemonfuzz module or pass -root)", err)
+	}
+	return root, nil
+}

@@ -32,14 +32,9 @@ func main() {
 }
 
 func run(root string) error {
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		if root, err = corpus.FindRoot(wd); err != nil {
-			return fmt.Errorf("%w (run from inside the daemonfuzz module or pass -root)", err)
-		}
+	root, err := corpus.GenRoot(root)
+	if err != nil {
+		return err
 	}
 	wire, err := corpus.Dir{Root: root, Format: "dns-wire"}.Seeds()
 	if err != nil {

@@ -152,14 +152,9 @@ var variants = []struct {
 }
 
 func run(root, keys string) error {
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		if root, err = corpus.FindRoot(wd); err != nil {
-			return fmt.Errorf("%w (run from inside the daemonfuzz module or pass -root)", err)
-		}
+	root, err := corpus.GenRoot(root)
+	if err != nil {
+		return err
 	}
 	var files []keyFile
 	if keys != "" {

@@ -92,14 +92,9 @@ func main() {
 }
 
 func run(root string) error {
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return err
-		}
-		if root, err = corpus.FindRoot(wd); err != nil {
-			return fmt.Errorf("%w (run from inside the daemonfuzz module or pass -root)", err)
-		}
+	root, err := corpus.GenRoot(root)
+	if err != nil {
+		return err
 	}
 	whole := rrs(append(append([]string{soa(2024010101)}, zone...), soa(2024010101))...)
 	// RFC 1995 section 7: JAIN.AD.JP. from serial 1 to 3.

@@ -51,7 +51,7 @@ func Server(data []byte) error {
 		return nil // the query could not be built (signing needs a packable message)
 	}
 	if lostEDNS && strict() {
-		return harness.Violated("invariant", "TSIGSign.EDNS", "TSIGSign dropped the query's OPT record (%s)\nsigned: %s", knownTSIGSignOPTID, q)
+		return harness.Violated("invariant", "TSIGSign.EDNS", "TSIGSign dropped the query's OPT record (a known v2 defect: knownTSIGSignOPTID in known.go; the id is not in this message, which it is the signature of)\nsigned: %s", q)
 	}
 	reply, err := s.exchange(wire, mode.tcp, expectReply(wire, mode.tcp))
 	if err != nil {

@@ -214,7 +214,7 @@ var knownTextBugs = []knownTextBug{{
 	wire:  true,
 	match: func(rr dns.RR) bool { _, ok := rr.(*dns.RFC3597); return ok },
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/eddff09097fa",
+	id: "fuzz-dnsv2.FuzzV2Zone/eddff09097fa", // findings/miekg-dns-v2-rfc3597-string
 	summary: "RFC3597.String leaves out the \\# token of RFC 3597 5 (\"TYPE65280 3 abcdef\"), " +
 		"and prints the class as CLASS1 instead of IN: New rejects it",
 	match: func(rr dns.RR) bool { _, ok := rr.(*dns.RFC3597); return ok },

@@ -87,7 +87,11 @@ func run(dir, doc string, write, tableOnly bool, only string) error {
 		for i, f := range selected {
 			r := results[i]
 			verdict := "ok"
+			var cannot *cannotRunError
 			switch {
+			case errors.As(r.err, &cannot):
+				verdict = "SKIPPED"
+				fmt.Fprintf(os.Stderr, "findings: %s skipped: %v\n", f.ID, r.err)
 			case r.err != nil:
 				verdict = "ERROR"
 				problems = append(problems, fmt.Sprintf("%s: %v", f.ID, r.err))
@@ -251,7 +255,17 @@ func check(dir string, f Finding) (released, patched string, err error) {
 	return released, patched, nil
 }
 
-// outcome runs `go run [flags] .` in repro: exit 1 is "present", 0 "absent".
+// cannotRunExit is the exit status of a reproducer this machine cannot run
+// (automake's "skipped").
+const cannotRunExit = 77
+
+// cannotRunError is a reproducer that could not run here, not as root.
+type cannotRunError struct{ msg string }
+
+func (e *cannotRunError) Error() string { return "cannot run here (not root): " + e.msg }
+
+// outcome runs `go run [flags] .` in repro: exit 1 is "present", 0 "absent",
+// 77 that this machine cannot run it.
 func outcome(repro string, flags ...string) (string, error) {
 	cmd := exec.Command("go", append(append([]string{"run"}, flags...), ".")...)
 	cmd.Dir = repro
@@ -262,6 +276,15 @@ func outcome(repro string, flags ...string) (string, error) {
 		return "absent", nil
 	case errors.As(err, &exit) && exit.ExitCode() == 1:
 		return "present", nil
+	case errors.As(err, &exit) && exit.ExitCode() == cannotRunExit:
+		// The reproducer needs what this machine does not give it (a
+		// network namespace: root or unprivileged user namespaces). As
+		// root it must run: an error. Otherwise the finding is skipped,
+		// and said so.
+		if os.Geteuid() == 0 {
+			return "", fmt.Errorf("go run . in %s cannot run even as root: %v\n%s", repro, err, out)
+		}
+		return "", &cannotRunError{msg: strings.TrimSpace(string(out))}
 	default:
 		return "", fmt.Errorf("go run . in %s: %v\n%s", repro, err, out)
 	}

@@ -111,7 +111,10 @@ func isolate() {
 		os.Exit(exit.ExitCode())
 	}
 	if err != nil {
-		fail(fmt.Errorf("run in a new network namespace (needs root or unprivileged user namespaces): %w", err))
+		// Exit status 77: this machine cannot run the reproducer (it
+		// cannot create the namespace), which says nothing about the bug.
+		fmt.Fprintf(os.Stderr, "repro: cannot run here: run in a new network namespace (needs root or unprivileged user namespaces): %v\n", err)
+		os.Exit(77)
 	}
 	os.Exit(0)
 }

@@ -2,7 +2,10 @@ package dnsv2fuzz
 
 import (
 	"context"
+	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +166,15 @@ func TestServerKnownTSIGSignOPT(t *testing.T) {
 	}
 	swap(t, &strict, func() bool { return true })
 	wantViolation(t, Server(q), "invariant", "TSIGSign.EDNS")
+
+	// knownTSIGSignOPTID names the crash store's open entry of this
+	// violation (the message must not hold the id: it would change it).
+	b, err := os.ReadFile(filepath.Join("..", "..", "crashers", knownTSIGSignOPTID, "report.json"))
+	if err != nil {
+		t.Fatalf("the crash store entry knownTSIGSignOPTID names: %v", err)
+	}
+	var rep struct{ Status, Title string }
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Status == "duplicate" || !strings.Contains(rep.Title, "TSIGSign dropped the query's OPT record") {
+		t.Errorf("%s: status %q, title %q (err %v): knownTSIGSignOPTID should name the entry of this violation", knownTSIGSignOPTID, rep.Status, rep.Title, err)
+	}
 }

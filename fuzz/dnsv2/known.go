@@ -221,7 +221,7 @@ var knownTextBugs = []knownTextBug{{
 }, {
 	// Same signature as ClassANY's ("unknown RR type"): triage filed
 	// this reproducer as its duplicate.
-	id: "fuzz-dnsv2.FuzzV2Zone/871d77b7b151",
+	id: "fuzz-dnsv2.FuzzV2Zone/871d77b7b151", // findings/miekg-dns-v2-string-type0
 	summary: "the String methods of EUI48, EUI64, NXNAME, RESINFO, AXFR, IXFR, ANY (and " +
 		"NULL's comment) print the header without its type, as Header.String does: " +
 		"\"IN TYPE0\" followed by the rdata with no blank (\"IN TYPE000-00-5e-00-53-2a\"), " +

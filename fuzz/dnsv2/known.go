@@ -301,7 +301,7 @@ var knownTextBugs = []knownTextBug{{
 		return ok && (len(h.Cpu) > 255 || len(h.Os) > 255)
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/871d77b7b151",
+	id: "fuzz-dnsv2.FuzzV2Zone/871d77b7b151", // findings/miekg-dns-v2-class-any
 	summary: "a record of class 255 prints its class as ANY, which the parser reads as " +
 		"the type ANY (\"example.org. 3600 ANY A 192.0.2.9\": unknown RR type \"A\"); " +
 		"CLASS255 would parse",

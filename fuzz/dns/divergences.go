@@ -724,6 +724,7 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     from text ("name IN A", "name NONE MX"): v2 keeps it but cannot pack it again: an
 //     A or AAAA fails ("overflow a"), other types are written with rdata
 //     made of zero fields (MX as 3 octets), where v1 writes RDLENGTH 0.
+//     findings/miekg-dns-v2-update-no-rdata.
 //
 //   - V2K6 SVCB/HTTPS parameters given out of key order in zone text
 //     (RFC 9460 2.1 allows any order in presentation format) are packed in

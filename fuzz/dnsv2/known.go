@@ -135,7 +135,7 @@ var knownBugs = []knownBug{{
 		return len(m.Pseudo) != n
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Structured/8c706fd1b41f",
+	id: "fuzz-dnsv2.FuzzV2Structured/8c706fd1b41f", // findings/miekg-dns-v2-name-over-255
 	summary: "pack.Name checks each label's length but not the name's: Pack writes a " +
 		"name of more than 255 octets (RFC 1035 2.3.4), which Unpack then rejects " +
 		"(\"name exceeded max wire-format octets\"), so the whole message is lost",
@@ -398,7 +398,7 @@ func badSalt(rr dns.RR) bool {
 // "the length of the octets for the entire option, which is four (2 octets
 // for the type, and 2 octets for the length) plus the encoded length". A
 // Len exactly 4 short is tolerated unless harness.Strict.
-const knownDSOLenID = "fuzz-dnsv2.FuzzV2Structured/0bd2c73df64c"
+const knownDSOLenID = "fuzz-dnsv2.FuzzV2Structured/0bd2c73df64c" // findings/miekg-dns-v2-dso-len-tlv
 
 func knownDSOLen(got, want int) bool { return !strict() && got == want-4 }
 

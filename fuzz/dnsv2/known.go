@@ -234,7 +234,7 @@ var knownTextBugs = []knownTextBug{{
 		return false
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/9411d4c15087",
+	id: "fuzz-dnsv2.FuzzV2Zone/9411d4c15087", // findings/miekg-dns-v2-svcb-mandatory-unknown
 	summary: "the SVCB/HTTPS mandatory= parser turns a key name it does not know " +
 		"(\"mandatory=foo\") into key 65535, RFC 9460 14.3.3's reserved invalid key, " +
 		"instead of rejecting it, and String prints that key as nothing (mandatory=\"\")",

@@ -54,9 +54,12 @@ func explainMiekgReject(data []byte, dm *dnsmessage.Message, err error) string {
 	}
 	// D8: miekg/dns decodes a record's rdata in a buffer cut at the end of
 	// that record, so a compression pointer in rdata that points at or past
-	// the record's end fails ("buffer size too small"); dnsmessage follows
-	// pointers anywhere in the message. RFC 1035 section 4.1.4 pointers name
-	// a prior occurrence, so miekg/dns's is the stricter reading.
+	// the record's end, or at a name whose octets run to or past it (the
+	// name overlaps the pointer itself: 56e6e06dded7), fails ("buffer size
+	// too small"); dnsmessage follows pointers anywhere in the message.
+	// RFC 1035 section 4.1.4 pointers name a prior occurrence, and a name
+	// that is not complete before the record ends is none, so miekg/dns's
+	// is the stricter reading.
 	if rrs, ok := wireRecords(data); ok {
 		for _, r := range rrs {
 			if forwardPointerInRdata(data, r) {
@@ -316,7 +319,8 @@ func questionCutOff(data []byte) bool {
 
 // forwardPointerInRdata reports whether a name in r's rdata (the types
 // whose rdata both libraries decode as names) holds a compression pointer
-// to an offset at or past the end of r's rdata.
+// to an offset at or past the end of r's rdata, or to a name that runs
+// there.
 func forwardPointerInRdata(data []byte, r wireRecord) bool {
 	var starts []int
 	switch r.typ {
@@ -338,7 +342,7 @@ func forwardPointerInRdata(data []byte, r wireRecord) bool {
 				break
 			}
 			if c&0xc0 == 0xc0 {
-				if off+1 < len(data) && (c&0x3f)<<8|int(data[off+1]) >= r.end {
+				if off+1 < len(data) && nameReadsPast(data, (c&0x3f)<<8|int(data[off+1]), r.end) {
 					return true
 				}
 				off += 2
@@ -349,6 +353,37 @@ func forwardPointerInRdata(data []byte, r wireRecord) bool {
 	}
 	return false
 }
+
+// nameReadsPast reports whether the name at off (a compression pointer's
+// target) reads an octet at or past end, following further pointers (at
+// most maxPointerHops; a loop is the decoders' own error, not D8).
+func nameReadsPast(data []byte, off, end int) bool {
+	for hops := 0; hops <= maxPointerHops; {
+		if off >= end || off >= len(data) {
+			return off >= end
+		}
+		c := int(data[off])
+		switch {
+		case c == 0:
+			return false
+		case c&0xc0 == 0xc0:
+			if off+1 >= end || off+1 >= len(data) {
+				return off+1 >= end
+			}
+			off = (c&0x3f)<<8 | int(data[off+1])
+			hops++
+		default:
+			if off+c >= end {
+				return true // the label's octets run past end
+			}
+			off += 1 + c
+		}
+	}
+	return false
+}
+
+// maxPointerHops bounds nameReadsPast: a name has at most 127 labels.
+const maxPointerHops = 127
 
 // Normal form of the four-decoder views (decoders.go), and the
 // divergences of miekg/dns v2 (codeberg.org/miekg/dns v0.6.0) and

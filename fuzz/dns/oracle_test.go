@@ -459,3 +459,31 @@ func TestWireDedupOracle(t *testing.T) {
 		t.Fatalf("Wire of one answer = %v with %d Dedup calls, want nil and 1", err, calls)
 	}
 }
+
+// D8 covers a pointer in rdata to a name that runs past the record
+// (fuzz-dns.FuzzDifferential/56e6e06dded7: the name at offset 45 is the
+// record's own RDLENGTH octet, its pointer, and the octet after the
+// record), and only that: a pointer to a prior, complete name that
+// miekg/dns rejected would still be a disagreement.
+func TestDifferentialD8PointerToANameRunningPastTheRecord(t *testing.T) {
+	crash := []byte("\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x03\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xc0\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x02\xc0\x2d\x00")
+	if err := Differential(crash); err != nil {
+		t.Fatalf("Differential(56e6e06dded7) = %v, want D8", err)
+	}
+	// The same record with its pointer at the question name (offset 12),
+	// which ends at 30, before the record: a real prior occurrence.
+	prior := append([]byte(nil), crash[:48]...)
+	prior[47] = 12
+	var mm dns.Msg
+	if err := mm.Unpack(prior); err != nil {
+		t.Fatalf("miekg/dns rejects a pointer to the question name: %v", err)
+	}
+	dm, err := secondDecoder(prior)
+	if err != nil {
+		t.Fatalf("dnsmessage rejects a pointer to the question name: %v", err)
+	}
+	wantViolation(t, compareTwo(prior, &mm, errors.New("a wrong rejection"), &dm, nil), "differential", "Accept")
+	if nameReadsPast(prior, 12, len(prior)) || !nameReadsPast(crash, 45, 48) || !nameReadsPast(crash, 48, 48) {
+		t.Fatal("nameReadsPast misjudges the question name or the crash's name")
+	}
+}

@@ -292,7 +292,7 @@ var knownTextBugs = []knownTextBug{{
 		"breaks the text, which New then rejects",
 	match: badSalt,
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/978a93d36101",
+	id: "fuzz-dnsv2.FuzzV2Zone/978a93d36101", // findings/miekg-dns-v2-hinfo-long-string
 	summary: "the HINFO parser accepts a CPU or OS string over 255 octets (RFC 1035 " +
 		"3.3.2: each is a <character-string>, at most 255), String prints it whole, " +
 		"and New splits the reparsed text differently (a blank appears in the OS string)",

@@ -254,7 +254,7 @@ var knownTextBugs = []knownTextBug{{
 		return false
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/256af7d4ebd0",
+	id: "fuzz-dnsv2.FuzzV2Zone/256af7d4ebd0", // findings/miekg-dns-v2-octet-escapes
 	summary: "URI.Target and CAA.Value (dns:\"octet\"): the parser keeps a \\DDD escape as " +
 		"its four characters, which Pack writes verbatim, while String prints the bytes " +
 		"escaped (\\001 for 0x01) and decodes nothing: \"www\\065example\" packs as " +

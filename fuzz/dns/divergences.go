@@ -793,7 +793,7 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     (dnsutil.StringToTime uses maxSerialIncrement) instead of 2^31, so it
 //     lands t/(2^31-1)-1 seconds late: 26120227091652 is 20670930072356
 //     to v2, 20670930072348 (the value modulo 2^32, RFC 4034 3.1.5 with
-//     RFC 1982) to v1.
+//     RFC 1982) to v1. findings/miekg-dns-v2-sig-time-after-2106.
 //
 // v1's own known bugs (known.go) stay tolerated here as in every target:
 // a record a known v1 bug's strip function selects is compared without

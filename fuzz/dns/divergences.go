@@ -786,7 +786,7 @@ func lengthWithoutData(mm *dns.Msg) bool {
 //     11) is accepted: v2 parses it with netip.ParseAddr, which allows
 //     zones, packs the 16 octets without it and prints it with it. RFC
 //     3596 2.4 makes AAAA text an RFC 4291 2.2 address, which has no zone;
-//     v1 rejects it.
+//     v1 rejects it. findings/miekg-dns-v2-ipv6-zone.
 //
 //   - V2K10 an RRSIG or SIG time in YYYYMMDDHHmmSS form after 2106-02-07
 //     06:28:15 (2^32 seconds) is reduced by multiples of 2^31-1

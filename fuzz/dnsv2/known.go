@@ -192,7 +192,7 @@ type knownTextBug struct {
 
 // knownTextBugs of codeberg.org/miekg/dns v0.6.0.
 var knownTextBugs = []knownTextBug{{
-	id: "fuzz-dnsv2.FuzzV2Zone/448e46668e80",
+	id: "fuzz-dnsv2.FuzzV2Zone/448e46668e80", // findings/miekg-dns-v2-nsec3-parse-encoded
 	summary: "the NSEC3 parser accepts a Next Hashed Owner Name that is not whole octets " +
 		"of base32hex (29 digits) and sets HashLength to a length the digits do not " +
 		"decode to; Pack writes that HashLength and fewer hash octets, so the type " +
@@ -286,7 +286,7 @@ var knownTextBugs = []knownTextBug{{
 		return found
 	},
 }, {
-	id: "fuzz-dnsv2.FuzzV2Zone/f3490a3a5904",
+	id: "fuzz-dnsv2.FuzzV2Zone/f3490a3a5904", // findings/miekg-dns-v2-nsec3-parse-encoded
 	summary: "the NSEC3 and NSEC3PARAM parsers take any token as the salt, hex or not " +
 		"(\"FCFB59C6E87EFFC3M\\xb1\\\"\"), and String prints it raw: a quote or blank in it " +
 		"breaks the text, which New then rejects",

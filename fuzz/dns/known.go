@@ -492,3 +492,42 @@ func unlessKnown(err error, m *dns.Msg, src source, check func(*dns.Msg) error) 
 	}
 	return check(m)
 }
+
+// mandatoryUnsorted reports the known miekg/dns v1.1.73 bug of
+// findings/miekg-dns-svcb-mandatory-order
+// (fuzz-dns.FuzzDifferential/7f6ea0926215): Unpack accepts an SVCB/HTTPS
+// "mandatory" value whose keys are not in strictly increasing order (RFC
+// 9460 section 8), keeping them as sent, and Pack writes them sorted, so
+// the rdata v1 reports differs from the one received (and from
+// dnsmessage's opaque value). Tolerated unless harness.Strict.
+func mandatoryUnsorted(m *dns.Msg) bool {
+	if mandatoryStrict() {
+		return false
+	}
+	for _, sec := range [][]dns.RR{m.Answer, m.Ns, m.Extra} {
+		for _, rr := range sec {
+			var vals []dns.SVCBKeyValue
+			switch r := rr.(type) {
+			case *dns.SVCB:
+				vals = r.Value
+			case *dns.HTTPS:
+				vals = r.Value
+			}
+			for _, v := range vals {
+				mk, ok := v.(*dns.SVCBMandatory)
+				if !ok {
+					continue
+				}
+				for i := 1; i < len(mk.Code); i++ {
+					if mk.Code[i] <= mk.Code[i-1] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mandatoryStrict is harness.Strict; oracle tests turn it on.
+var mandatoryStrict = harness.Strict

@@ -1,6 +1,7 @@
 package dnsfuzz
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"os"
@@ -485,5 +486,25 @@ func TestDifferentialD8PointerToANameRunningPastTheRecord(t *testing.T) {
 	wantViolation(t, compareTwo(prior, &mm, errors.New("a wrong rejection"), &dm, nil), "differential", "Accept")
 	if nameReadsPast(prior, 12, len(prior)) || !nameReadsPast(crash, 45, 48) || !nameReadsPast(crash, 48, 48) {
 		t.Fatal("nameReadsPast misjudges the question name or the crash's name")
+	}
+}
+
+// The tolerance of findings/miekg-dns-svcb-mandatory-order applies outside
+// strict mode only, and only to a mandatory list out of order: in strict
+// mode its reproducer still fails, and a sorted list is still compared.
+func TestDifferentialMandatoryOrderKnownBug(t *testing.T) {
+	crash := []byte("\x00\x00\x00\x00\x00\x01\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@\x00\x00\x00\x00\x00\x00\x00)\x00\x00\x03\x00\x00\x00\a\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00\x17\x00\x00\x00\x01\x00\x03\x02\x00\x00\x00\x03\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	swap(t, &mandatoryStrict, func() bool { return false })
+	if err := Differential(crash); err != nil {
+		t.Fatalf("Differential(7f6ea0926215) = %v, want the known bug tolerated", err)
+	}
+	swap(t, &mandatoryStrict, func() bool { return true })
+	wantViolation(t, Differential(crash), "differential", "Answer[0].SVCB[2]")
+	sorted := append([]byte(nil), crash...)
+	i := bytes.Index(sorted, []byte{0, 0, 0, 4, 0, 0x17, 0, 0}) // mandatory: keys 23, 0
+	copy(sorted[i+4:], []byte{0, 0, 0, 0x17})                   // keys 0, 23: in order
+	var mm dns.Msg
+	if err := mm.Unpack(sorted); err != nil || mandatoryUnsorted(&mm) {
+		t.Fatalf("a sorted mandatory list: %v, tolerated %v", err, mandatoryUnsorted(&mm))
 	}
 }

@@ -2,6 +2,7 @@ package dnsv2fuzz
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"codeberg.org/miekg/dns"
@@ -172,5 +173,17 @@ func TestEmptyRdata(t *testing.T) {
 	m := &dns.Msg{Ns: []dns.RR{empty, full}}
 	if !stripEmptyRdata(m) || len(m.Ns) != 1 || m.Ns[0] != full {
 		t.Fatalf("stripEmptyRdata left %v", m.Ns)
+	}
+}
+
+// One v2 error, whatever name it quotes, is one crash signature.
+func TestStableErrElidesTheName(t *testing.T) {
+	a := stableErr(errors.New("dns unpack: name exceeded max wire-format octets: aaaa"))
+	b := stableErr(errors.New("dns unpack: name exceeded max wire-format octets: 7nn>xx\x00"))
+	if a != b || strings.Contains(a, "aaaa") || !strings.HasPrefix(a, "dns unpack: name exceeded max wire-format octets") {
+		t.Errorf("stableErr: %q and %q", a, b)
+	}
+	if got := stableErr(errors.New("dns unpack: overflow data")); got != "dns unpack: overflow data" {
+		t.Errorf("other errors are quoted whole: %q", got)
 	}
 }

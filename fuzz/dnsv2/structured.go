@@ -71,7 +71,7 @@ func Structured(data []byte) error {
 	}
 	m2 := &dns.Msg{Data: bytes.Clone(w1)}
 	if err := m2.Unpack(); err != nil {
-		return harness.Violated("roundtrip", "Unpack", "packed message does not unpack: %v\n%s", err, m)
+		return harness.Violated("roundtrip", "Unpack", "packed message does not unpack: %v\n%s", stableErr(err), m)
 	}
 	got := normalMsg(m2)
 	if p, d, ok := harness.FirstDiff("Msg.Header", want.Header, got.Header); !ok {

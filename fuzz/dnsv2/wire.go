@@ -68,7 +68,7 @@ func roundTrip(m1 *dns.Msg) (bool, error) {
 	}
 	m2 := &dns.Msg{Data: bytes.Clone(w1)}
 	if err := m2.Unpack(); err != nil {
-		return true, harness.Violated("roundtrip", "Unpack", "packed message does not unpack: %v\nfirst: %s", err, m1)
+		return true, harness.Violated("roundtrip", "Unpack", "packed message does not unpack: %v\nfirst: %s", stableErr(err), m1)
 	}
 	if path, detail, ok := harness.FirstDiff("Msg", n1, normalMsg(m2)); !ok {
 		return true, harness.Violated("roundtrip", path, "%s\nfirst: %s\nsecond: %s", detail, m1, m2)

@@ -135,7 +135,23 @@ build_package() { # build every queued target of one package, in order
 	done < <(awk -v p="$pkg" '$1 == p' "$WORKDIR/queue")
 }
 export -f build_package
-awk '{print $1}' "$WORKDIR/queue" | sort -u | xargs -r -P "$JOBS" -I{} bash -c 'build_package "$@"' _ {}
+# A package whose tests import another queued package (fuzz/ntpns imports
+# fuzz/ntp) must not build while that one's fuzz test file is moved aside:
+# those build after the independent ones, one at a time.
+mapfile -t pkgs < <(awk '{print $1}' "$WORKDIR/queue" | sort -u)
+independent=() dependent=()
+for p in "${pkgs[@]}"; do
+	dir=$(awk -v p="$p" '$1 == p { print $4; exit }' "$WORKDIR/queue")
+	if (cd "$dir" && go list -test -deps "$p" 2>/dev/null) | grep -qxF -f <(printf '%s\n' "${pkgs[@]}" | grep -vxF "$p"); then
+		dependent+=("$p")
+	else
+		independent+=("$p")
+	fi
+done
+printf '%s\n' "${independent[@]}" | xargs -r -P "$JOBS" -I{} bash -c 'build_package "$@"' _ {}
+for p in "${dependent[@]}"; do
+	build_package "$p"
+done
 cat "$WORKDIR"/build-*.log >>"$WORKDIR/build.log" 2>/dev/null || true
 mapfile -t fuzzers < <(grep -v '^#' "$root/$BUILD_SH" | grep -o 'compile_native_go_fuzzer [^ )]* [^ )]* [^ )]*' | awk '{print $4}' |
 	{ if [[ -n $ONLY ]]; then grep -E "$ONLY"; else cat; fi })

@@ -1,13 +1,12 @@
 package dnsfuzz
 
 import (
-	"bufio"
 	"bytes"
 	"strings"
-	"testing/fstest"
 
 	"github.com/miekg/dns"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
@@ -26,11 +25,6 @@ func RR(data []byte) error {
 // starves the fuzzer without reaching new code.
 const maxZoneRecords = 512
 
-// zoneFileMarker starts a file of the in-memory file system $INCLUDE sees
-// (a comment to the zone parser). The text before the first marker is the
-// zone file "db.zone".
-const zoneFileMarker = ";; @file "
-
 // Zone parses data as a zone file with dns.ZoneParser, $INCLUDE enabled but
 // confined to an in-memory file system built from the input itself (see
 // zoneFS): no path the input names can reach the real file system. Every
@@ -42,7 +36,7 @@ func Zone(data []byte) error {
 // parseZone runs the zone parser over data as Zone describes and calls
 // each for every record, stopping at the first error each returns.
 func parseZone(data []byte, each func(dns.RR) error) error {
-	fsys, main := zoneFS(data)
+	fsys, main := corpus.ZoneFS(data)
 	zp := dns.NewZoneParser(bytes.NewReader(main), "example.org.", "db.zone")
 	zp.SetIncludeAllowed(true)
 	zp.SetIncludeFS(fsys)
@@ -59,44 +53,6 @@ func parseZone(data []byte, each func(dns.RR) error) error {
 	}
 	_ = zp.Err()
 	return nil
-}
-
-// zoneFS splits data at zoneFileMarker lines into files of an
-// fstest.MapFS: a line ";; @file NAME" starts file NAME. It returns the
-// file system and the text before the first marker, which is also stored
-// as "db.zone" so a zone can $INCLUDE itself (the parser's depth limit
-// stops that).
-func zoneFS(data []byte) (fstest.MapFS, []byte) {
-	fsys := fstest.MapFS{}
-	name, start := "db.zone", 0
-	var main []byte
-	flush := func(end int) {
-		body := data[start:end]
-		if main == nil && name == "db.zone" {
-			main = body
-		}
-		fsys[name] = &fstest.MapFile{Data: body, Mode: 0o444}
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, len(data)+1)
-	off := 0
-	for sc.Scan() {
-		line := sc.Text()
-		lineEnd := off + len(line)
-		if lineEnd < len(data) {
-			lineEnd++ // the newline
-		}
-		if strings.HasPrefix(line, zoneFileMarker) {
-			flush(off)
-			name, start = strings.TrimSpace(strings.TrimPrefix(line, zoneFileMarker)), lineEnd
-		}
-		off = lineEnd
-	}
-	flush(len(data))
-	if main == nil {
-		main = []byte{}
-	}
-	return fsys, main
 }
 
 // checkRR checks a record that came from text:

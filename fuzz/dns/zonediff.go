@@ -9,6 +9,7 @@ import (
 	dnsv2 "codeberg.org/miekg/dns"
 	"github.com/miekg/dns"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
@@ -73,7 +74,7 @@ func blankErrorLine(data []byte, a, b *zoneRead) ([]byte, bool) {
 	}
 	line, _ := strconv.Atoi(m[1])
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	if line < 1 || line > len(lines) || bytes.HasPrefix(bytes.TrimSpace(lines[line-1]), []byte(zoneFileMarker)) {
+	if line < 1 || line > len(lines) || bytes.HasPrefix(bytes.TrimSpace(lines[line-1]), []byte(corpus.ZoneFileMarker)) {
 		return nil, false
 	}
 	out := make([]byte, 0, len(data))
@@ -98,7 +99,7 @@ type zoneRead struct {
 
 // v1Zone reads data with miekg/dns v1's ZoneParser.
 func v1Zone(data []byte) zoneRead {
-	fsys, main := zoneFS(data)
+	fsys, main := corpus.ZoneFS(data)
 	zp := dns.NewZoneParser(bytes.NewReader(main), "example.org.", "db.zone")
 	zp.SetIncludeAllowed(true)
 	zp.SetIncludeFS(fsys)
@@ -123,7 +124,7 @@ func v1Zone(data []byte) zoneRead {
 // by default refuses paths above the including file's directory; the
 // in-memory file system is the confinement here, as for v1.
 func v2Zone(data []byte) zoneRead {
-	fsys, main := zoneFS(data)
+	fsys, main := corpus.ZoneFS(data)
 	zp := dnsv2.NewZoneParser(bytes.NewReader(main), "example.org.", "db.zone")
 	zp.IncludeAllowFunc = func(string, string) bool { return true }
 	zp.SetIncludeFS(fsys)

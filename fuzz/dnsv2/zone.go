@@ -1,13 +1,11 @@
 package dnsv2fuzz
 
 import (
-	"bufio"
 	"bytes"
-	"strings"
-	"testing/fstest"
 
 	"codeberg.org/miekg/dns"
 
+	"github.com/daemonfuzz/daemonfuzz/internal/corpus"
 	"github.com/daemonfuzz/daemonfuzz/internal/harness"
 )
 
@@ -15,11 +13,6 @@ import (
 // expands a line into up to 65536 records, and an execution that slow
 // starves the fuzzer without reaching new code.
 const maxZoneRecords = 512
-
-// zoneFileMarker starts a file of the in-memory file system $INCLUDE sees
-// (a comment to the zone parser). The text before the first marker is the
-// zone file "db.zone". The dns-zone corpus shares it with fuzz/dns's Zone.
-const zoneFileMarker = ";; @file "
 
 // Zone parses data as a zone file with v2's ZoneParser, $INCLUDE allowed
 // but confined to an in-memory file system built from the input itself
@@ -35,7 +28,7 @@ const zoneFileMarker = ";; @file "
 //     equal record, unless Pack refuses it;
 //   - invariant: its Clone is a deep copy, Equal to it (see checkClone).
 func Zone(data []byte) error {
-	fsys, main := zoneFS(data)
+	fsys, main := corpus.ZoneFS(data)
 	zp := dns.NewZoneParser(bytes.NewReader(main), "example.org.", "db.zone")
 	// v2's default allows an $INCLUDE only below the including file's own
 	// absolute path; fsys confines every path, so each is allowed (and the
@@ -58,44 +51,6 @@ func Zone(data []byte) error {
 	}
 	_ = zp.Err()
 	return nil
-}
-
-// zoneFS splits data at zoneFileMarker lines into files of an
-// fstest.MapFS: a line ";; @file NAME" starts file NAME. It returns the
-// file system and the text before the first marker, which is also stored
-// as "db.zone" so a zone can $INCLUDE itself (the parser's depth limit
-// stops that).
-func zoneFS(data []byte) (fstest.MapFS, []byte) {
-	fsys := fstest.MapFS{}
-	name, start := "db.zone", 0
-	var main []byte
-	flush := func(end int) {
-		body := data[start:end]
-		if main == nil && name == "db.zone" {
-			main = body
-		}
-		fsys[name] = &fstest.MapFile{Data: body, Mode: 0o444}
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, len(data)+1)
-	off := 0
-	for sc.Scan() {
-		line := sc.Text()
-		lineEnd := off + len(line)
-		if lineEnd < len(data) {
-			lineEnd++ // the newline
-		}
-		if strings.HasPrefix(line, zoneFileMarker) {
-			flush(off)
-			name, start = strings.TrimSpace(strings.TrimPrefix(line, zoneFileMarker)), lineEnd
-		}
-		off = lineEnd
-	}
-	flush(len(data))
-	if main == nil {
-		main = []byte{}
-	}
-	return fsys, main
 }
 
 // reparse is the parser the text oracles check String against; oracle
